@@ -1,0 +1,62 @@
+using Gateway.Observability;
+using Gateway.Pipeline;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Audit;
+
+/// <summary>Outermost stage of the public pipeline: opens the request's record, and after everything else has run,
+/// counts the decision, times the request and hands one audit record to the background writer.</summary>
+internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, GatewayMetrics metrics, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = new GatewayRequestFeature { StartTimestamp = time.GetTimestamp() };
+        context.Features.Set(feature);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception) when (!context.Response.HasStarted)
+        {
+            // Never a 500 with a stack trace, never an allow: an unexpected fault is a refusal with a reason.
+            feature.Outcome = feature.Outcome == "allow" ? "error" : feature.Outcome;
+            feature.Reason = "internal_error";
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status500InternalServerError, "internal_error",
+                "Internal error", "The gateway could not handle this request.").ConfigureAwait(false);
+        }
+        finally
+        {
+            var elapsed = time.GetElapsedTime(feature.StartTimestamp);
+            var route = feature.RouteId ?? "none";
+            metrics.Decisions.WithLabels(route, feature.Outcome, feature.Reason ?? "none").Inc();
+            metrics.RequestDuration.WithLabels(route).Observe(elapsed.TotalSeconds);
+            var id = feature.Identity;
+            await writer.WriteAsync(new AuditRecord(
+                time.GetUtcNow(),
+                context.TraceIdentifier,
+                id?.Id,
+                id?.Issuer,
+                id?.AuthMethod,
+                id?.TokenId,
+                id?.TokenHash ?? feature.Auth.TokenHash,
+                feature.RouteId,
+                context.Request.Method,
+                context.Request.Host.Value ?? "",
+                feature.CanonicalPath ?? RawTarget(context),
+                feature.Outcome,
+                feature.Decision?.RuleId,
+                feature.Reason,
+                context.Response.StatusCode,
+                elapsed.TotalMilliseconds,
+                context.Connection.RemoteIpAddress?.ToString())).ConfigureAwait(false);
+        }
+    }
+
+    private static string RawTarget(HttpContext context)
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var q = raw.IndexOf('?');
+        raw = q < 0 ? raw : raw[..q];
+        return raw.Length > 256 ? raw[..256] : raw;
+    }
+}

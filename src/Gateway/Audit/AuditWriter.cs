@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Gateway.Configuration;
+using Gateway.Observability;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Audit;
+
+/// <summary>
+/// Writes audit records as JSON lines, off the request thread, through a bounded channel. When the channel is full,
+/// mode <c>drop</c> (default) drops the new record and counts it in <c>gateway_audit_records_total{outcome="dropped"}</c>
+/// so that a slow sink never adds latency or takes the gateway down; mode <c>wait</c> makes the request wait for room
+/// so that no record is lost.
+/// </summary>
+internal sealed partial class AuditWriter : BackgroundService
+{
+    private readonly Channel<AuditRecord> _channel;
+    private readonly bool _wait;
+    private readonly AuditOptions _options;
+    private readonly string? _path;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger<AuditWriter> _logger;
+    private readonly Stream? _testSink;
+
+    public AuditWriter(LoadedConfig config, GatewayMetrics metrics, ILogger<AuditWriter> logger, Stream? sink = null)
+    {
+        _options = config.Options.Audit;
+        _path = _options.Path is null ? null : config.Resolve(_options.Path);
+        _metrics = metrics;
+        _logger = logger;
+        _testSink = sink;
+        _wait = _options.FullMode == "wait";
+        var bounded = new BoundedChannelOptions(_options.Capacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = _wait ? BoundedChannelFullMode.Wait : BoundedChannelFullMode.DropWrite,
+        };
+        _channel = Channel.CreateBounded<AuditRecord>(bounded, _ => _metrics.AuditRecords.WithLabels("dropped").Inc());
+    }
+
+    public bool Enabled => _options.Sink != "none";
+
+    public ValueTask WriteAsync(AuditRecord record)
+    {
+        if (!Enabled)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (_wait)
+        {
+            return _channel.Writer.WriteAsync(record);
+        }
+
+        _channel.Writer.TryWrite(record);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        Stream stream;
+        if (_testSink is not null)
+        {
+            stream = _testSink;
+        }
+        else if (_options.Sink == "file")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path!)!);
+            stream = new FileStream(_path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 64 * 1024);
+        }
+        else
+        {
+            stream = Console.OpenStandardOutput();
+        }
+
+        await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+        var reader = _channel.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await DrainAsync(reader, writer, stream).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // Shutting down: write what is queued.
+        _channel.Writer.TryComplete();
+        await DrainAsync(reader, writer, stream).ConfigureAwait(false);
+        if (_testSink is null && _options.Sink == "file")
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task DrainAsync(ChannelReader<AuditRecord> reader, Utf8JsonWriter writer, Stream stream)
+    {
+        var n = 0;
+        while (reader.TryRead(out var r))
+        {
+            try
+            {
+                Write(writer, r);
+                await writer.FlushAsync().ConfigureAwait(false);
+                stream.WriteByte((byte)'\n');
+                writer.Reset(stream);
+                n++;
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                _metrics.AuditRecords.WithLabels("failed").Inc();
+                Log.WriteFailed(_logger, ex.Message);
+                writer.Reset(stream);
+            }
+        }
+
+        if (n > 0)
+        {
+            _metrics.AuditRecords.WithLabels("written").Inc(n);
+            await stream.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter w, AuditRecord r)
+    {
+        w.WriteStartObject();
+        w.WriteString("time", r.Time);
+        w.WriteString("requestId", r.RequestId);
+        w.WriteString("identity", r.Identity);
+        w.WriteString("issuer", r.Issuer);
+        w.WriteString("authMethod", r.AuthMethod);
+        w.WriteString("tokenId", r.TokenId);
+        w.WriteString("tokenHash", r.TokenHash);
+        w.WriteString("route", r.Route);
+        w.WriteString("method", r.Method);
+        w.WriteString("host", r.Host);
+        w.WriteString("path", r.Path);
+        w.WriteString("decision", r.Decision);
+        w.WriteString("rule", r.Rule);
+        w.WriteString("reason", r.Reason);
+        w.WriteNumber("status", r.Status);
+        w.WriteNumber("durationMs", Math.Round(r.DurationMs, 3));
+        w.WriteString("source", r.SourceAddress);
+        w.WriteEndObject();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.AuditWriteFailed, LogLevel.Error, "Audit record could not be written: {Message}")]
+        public static partial void WriteFailed(ILogger logger, string message);
+    }
+}

@@ -1,0 +1,378 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using PolicyCore;
+using PolicyCore.Diagnostics;
+
+namespace Gateway.Configuration;
+
+/// <summary>Reads the config file, binds <see cref="GatewayOptions"/>, validates everything, loads the policies.
+/// Every problem is reported with file, line, column and reason; none stops the check early.</summary>
+public static class GatewayConfigLoader
+{
+    private static readonly HashSet<string> AsymmetricAlgorithms = new(StringComparer.Ordinal)
+    {
+        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+    };
+
+    public static readonly IReadOnlyList<string> DefaultAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"];
+
+    public static LoadedConfig Load(string configFile, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var full = Path.GetFullPath(configFile);
+        var dir = Path.GetDirectoryName(full)!;
+        var diags = new List<ConfigDiagnostic>();
+        JsonLocator locator = JsonLocator.Empty;
+
+        if (!File.Exists(full))
+        {
+            diags.Add(new ConfigDiagnostic(configFile, 1, 1, "config file not found"));
+            return Empty(full, dir, diags);
+        }
+
+        locator = JsonLocator.Load(full, out var syntax);
+        if (syntax is not null)
+        {
+            diags.Add(syntax);
+            return Empty(full, dir, diags);
+        }
+
+        var builder = new ConfigurationBuilder().AddJsonFile(full, optional: false, reloadOnChange: false);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            diags.Add(new ConfigDiagnostic(full, 1, 1, "config cannot be read: " + ex.Message));
+            return Empty(full, dir, diags);
+        }
+
+        var options = new GatewayOptions();
+        try
+        {
+            configuration.GetSection(GatewayOptions.SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            var (l, c) = locator.Find(GatewayOptions.SectionName);
+            diags.Add(new ConfigDiagnostic(full, l, c, "Gateway section: " + ex.Message));
+        }
+
+        void Error(string path, string message)
+        {
+            var (l, c) = locator.Find(path);
+            diags.Add(new ConfigDiagnostic(full, l, c, message));
+        }
+
+        void Warn(string path, string message)
+        {
+            var (l, c) = locator.Find(path);
+            diags.Add(new ConfigDiagnostic(full, l, c, message, IsWarning: true));
+        }
+
+        ValidateListen(options.Listen, Error);
+        ValidateIssuers(options, dir, Error, Warn);
+        ValidateAudit(options.Audit, Error);
+        if (options.TokenCache.MaxEntries < 0)
+        {
+            Error("Gateway:TokenCache:MaxEntries", "TokenCache.MaxEntries must be 0 (no cache) or more");
+        }
+
+        var routeIds = ValidateReverseProxy(configuration, Error);
+
+        var policyFiles = new List<string>();
+        PolicySet? policy = null;
+        if (options.Policies.Count == 0)
+        {
+            Error("Gateway:Policies", "no policy files: add at least one file to Gateway.Policies (without policy every request is denied)");
+        }
+        else
+        {
+            for (var i = 0; i < options.Policies.Count; i++)
+            {
+                var p = Path.GetFullPath(Path.Combine(dir, options.Policies[i]));
+                if (!File.Exists(p))
+                {
+                    Error($"Gateway:Policies:{i}", $"policy file '{options.Policies[i]}' not found (looked at {p})");
+                }
+                else
+                {
+                    policyFiles.Add(p);
+                }
+            }
+
+            if (policyFiles.Count == options.Policies.Count)
+            {
+                var result = PolicyLoader.LoadFiles(policyFiles, revision: 1, knownRouteIds: routeIds);
+                foreach (var d in result.Diagnostics)
+                {
+                    diags.Add(FromPolicy(d));
+                }
+
+                policy = result.Policy;
+            }
+        }
+
+        return new LoadedConfig
+        {
+            ConfigFile = full,
+            ConfigDirectory = dir,
+            Configuration = configuration,
+            Options = options,
+            PolicyFiles = policyFiles,
+            RouteIds = routeIds,
+            Policy = policy,
+            Diagnostics = diags,
+        };
+    }
+
+    public static ConfigDiagnostic FromPolicy(Diagnostic d)
+        => new(d.File, d.Line, d.Column, $"{d.Code}: {d.Message}{(d.Hint is null ? "" : " (hint: " + d.Hint + ")")}",
+            d.Severity == DiagnosticSeverity.Warning);
+
+    private static LoadedConfig Empty(string full, string dir, List<ConfigDiagnostic> diags) => new()
+    {
+        ConfigFile = full,
+        ConfigDirectory = dir,
+        Configuration = new ConfigurationBuilder().Build(),
+        Options = new GatewayOptions(),
+        PolicyFiles = [],
+        RouteIds = new HashSet<string>(),
+        Diagnostics = diags,
+    };
+
+    private static void ValidateListen(ListenOptions listen, Action<string, string> error)
+    {
+        var pub = CheckListenUrl(listen.Public, "Gateway:Listen:Public", error);
+        var admin = CheckListenUrl(listen.Admin, "Gateway:Listen:Admin", error);
+        if (pub is not null && admin is not null && pub.Port == admin.Port && pub.Port != 0)
+        {
+            error("Gateway:Listen:Admin", "the admin listener must use a different port from the public listener");
+        }
+    }
+
+    private static Uri? CheckListenUrl(string value, string path, Action<string, string> error)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != "http" || uri.AbsolutePath != "/")
+        {
+            error(path, $"'{value}' is not a listen URL: write http://ADDRESS:PORT, e.g. http://127.0.0.1:8080 (HTTPS listeners arrive with mTLS support)");
+            return null;
+        }
+
+        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6) && uri.Host != "localhost")
+        {
+            error(path, $"'{value}': listen on an IP address (or localhost), e.g. http://0.0.0.0:8080");
+            return null;
+        }
+
+        return uri;
+    }
+
+    private static void ValidateIssuers(GatewayOptions options, string dir, Action<string, string> error, Action<string, string> warn)
+    {
+        if (options.Issuers.Count == 0)
+        {
+            warn("Gateway:Issuers", "no token issuers configured: every request will be refused with 401");
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var issuers = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Issuers.Count; i++)
+        {
+            var iss = options.Issuers[i];
+            var p = $"Gateway:Issuers:{i}";
+            if (string.IsNullOrWhiteSpace(iss.Name))
+            {
+                error(p, "issuer needs a Name (used in logs and metrics)");
+            }
+            else if (!names.Add(iss.Name))
+            {
+                error(p + ":Name", $"issuer name '{iss.Name}' is used twice");
+            }
+
+            if (string.IsNullOrWhiteSpace(iss.Issuer))
+            {
+                error(p, "issuer needs an Issuer: the exact 'iss' value of its tokens");
+            }
+            else if (!issuers.Add(iss.Issuer))
+            {
+                error(p + ":Issuer", $"issuer '{iss.Issuer}' is configured twice");
+            }
+
+            if (iss.Audiences.Count == 0 || iss.Audiences.Exists(string.IsNullOrWhiteSpace))
+            {
+                error(p + ":Audiences", "issuer needs at least one non-empty audience: tokens minted for other services must be refused");
+            }
+
+            var sources = (iss.JwksFile is null ? 0 : 1) + (iss.JwksUrl is null ? 0 : 1) + (iss.Discovery is null ? 0 : 1);
+            if (sources != 1)
+            {
+                error(p, "issuer needs exactly one key source: JwksFile, JwksUrl or Discovery");
+            }
+
+            if (iss.JwksFile is not null && !options.DevIssuer.Enabled && !File.Exists(Path.Combine(dir, iss.JwksFile)))
+            {
+                error(p + ":JwksFile", $"JWKS file '{iss.JwksFile}' not found");
+            }
+
+            CheckUrl(iss.JwksUrl, p + ":JwksUrl", iss.AllowInsecureHttp, error);
+            CheckUrl(iss.Discovery, p + ":Discovery", iss.AllowInsecureHttp, error);
+
+            for (var a = 0; a < iss.Algorithms.Count; a++)
+            {
+                var alg = iss.Algorithms[a];
+                if (string.Equals(alg, "none", StringComparison.OrdinalIgnoreCase))
+                {
+                    error($"{p}:Algorithms:{a}", "algorithm 'none' is never accepted: unsigned tokens prove nothing");
+                }
+                else if (alg.StartsWith("HS", StringComparison.OrdinalIgnoreCase))
+                {
+                    error($"{p}:Algorithms:{a}", $"algorithm '{alg}' (HMAC) is refused for asymmetric issuers: a public key must never verify an HMAC");
+                }
+                else if (!AsymmetricAlgorithms.Contains(alg))
+                {
+                    error($"{p}:Algorithms:{a}", $"unknown algorithm '{alg}': use one of {string.Join(", ", AsymmetricAlgorithms)}");
+                }
+            }
+
+            if (iss.ClockSkew < TimeSpan.Zero || iss.ClockSkew > TimeSpan.FromMinutes(5))
+            {
+                error(p + ":ClockSkew", "ClockSkew must be between 00:00:00 and 00:05:00");
+            }
+
+            if (iss.MaxTokenLifetime <= TimeSpan.Zero || iss.MaxTokenLifetime > TimeSpan.FromDays(1))
+            {
+                error(p + ":MaxTokenLifetime", "MaxTokenLifetime must be more than zero and at most 1.00:00:00");
+            }
+
+            if (iss.RefreshInterval < TimeSpan.FromSeconds(1))
+            {
+                error(p + ":RefreshInterval", "RefreshInterval must be at least 00:00:01");
+            }
+
+            if (iss.MinForcedRefreshInterval < TimeSpan.FromMilliseconds(100))
+            {
+                error(p + ":MinForcedRefreshInterval", "MinForcedRefreshInterval must be at least 00:00:00.1");
+            }
+
+            if (iss.FetchTimeout <= TimeSpan.Zero)
+            {
+                error(p + ":FetchTimeout", "FetchTimeout must be more than zero");
+            }
+
+            for (var t = 0; t < iss.TrustDomains.Count; t++)
+            {
+                var td = iss.TrustDomains[t];
+                if (!Identity.SpiffeId.IsValidTrustDomain(td))
+                {
+                    error($"{p}:TrustDomains:{t}", $"'{td}' is not a SPIFFE trust domain: lower-case letters, digits, '.', '-', '_' only");
+                }
+            }
+        }
+    }
+
+    private static void CheckUrl(string? url, string path, bool allowHttp, Action<string, string> error)
+    {
+        if (url is null)
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http"))
+        {
+            error(path, $"'{url}' is not an absolute http(s) URL");
+        }
+        else if (uri.Scheme == "http" && !allowHttp)
+        {
+            error(path, $"'{url}' uses plain HTTP: keys fetched without TLS can be replaced in transit; use https, or set AllowInsecureHttp for local development");
+        }
+    }
+
+    private static void ValidateAudit(AuditOptions audit, Action<string, string> error)
+    {
+        if (audit.Sink is not ("stdout" or "file" or "none"))
+        {
+            error("Gateway:Audit:Sink", $"audit sink '{audit.Sink}' is unknown: use stdout, file or none");
+        }
+
+        if (audit.Sink == "file" && string.IsNullOrWhiteSpace(audit.Path))
+        {
+            error("Gateway:Audit:Path", "audit sink 'file' needs a Path");
+        }
+
+        if (audit.Capacity < 1)
+        {
+            error("Gateway:Audit:Capacity", "audit Capacity must be at least 1");
+        }
+
+        if (audit.FullMode is not ("drop" or "wait"))
+        {
+            error("Gateway:Audit:FullMode", $"audit FullMode '{audit.FullMode}' is unknown: use drop or wait");
+        }
+    }
+
+    private static HashSet<string> ValidateReverseProxy(IConfiguration configuration, Action<string, string> error)
+    {
+        var routeIds = new HashSet<string>(StringComparer.Ordinal);
+        var proxy = configuration.GetSection("ReverseProxy");
+        var clusters = proxy.GetSection("Clusters");
+        var clusterIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var cluster in clusters.GetChildren())
+        {
+            clusterIds.Add(cluster.Key);
+            var destinations = cluster.GetSection("Destinations").GetChildren().ToList();
+            if (destinations.Count == 0)
+            {
+                error(cluster.Path, $"cluster '{cluster.Key}' has no Destinations");
+            }
+
+            foreach (var d in destinations)
+            {
+                var address = d["Address"];
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                {
+                    error(d.Path + ":Address", $"destination '{d.Key}' of cluster '{cluster.Key}' needs an absolute http(s) Address");
+                }
+            }
+        }
+
+        foreach (var route in proxy.GetSection("Routes").GetChildren())
+        {
+            routeIds.Add(route.Key);
+            var clusterId = route["ClusterId"];
+            if (string.IsNullOrEmpty(clusterId))
+            {
+                error(route.Path, $"route '{route.Key}' needs a ClusterId");
+            }
+            else if (!clusterIds.Contains(clusterId))
+            {
+                error(route.Path + ":ClusterId", $"route '{route.Key}' names cluster '{clusterId}', which is not defined under ReverseProxy.Clusters");
+            }
+
+            var match = route.GetSection("Match");
+            if (match["Path"] is null && !match.GetSection("Hosts").GetChildren().Any())
+            {
+                error(route.Path, $"route '{route.Key}' needs Match.Path or Match.Hosts");
+            }
+
+            var order = route["Order"];
+            if (order is not null && !int.TryParse(order, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                error(route.Path + ":Order", $"route '{route.Key}' Order must be an integer");
+            }
+        }
+
+        if (routeIds.Count == 0)
+        {
+            error("ReverseProxy", "no routes: add ReverseProxy.Routes (YARP format) so the gateway has something to forward to");
+        }
+
+        return routeIds;
+    }
+}

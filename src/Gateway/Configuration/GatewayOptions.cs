@@ -1,0 +1,98 @@
+namespace Gateway.Configuration;
+
+/// <summary>What the user wrote in the <c>Gateway</c> section of the config file.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    public ListenOptions Listen { get; set; } = new();
+    public List<IssuerOptions> Issuers { get; set; } = [];
+    /// <summary>Policy files, relative to the config file's folder.</summary>
+    public List<string> Policies { get; set; } = [];
+    public AuditOptions Audit { get; set; } = new();
+    public ForwardingOptions Forwarding { get; set; } = new();
+    public TokenCacheOptions TokenCache { get; set; } = new();
+    public LimitsOptions Limits { get; set; } = new();
+    public DevIssuerOptions DevIssuer { get; set; } = new();
+}
+
+public sealed class ListenOptions
+{
+    /// <summary>The public (proxy) listener, e.g. <c>http://127.0.0.1:8080</c>.</summary>
+    public string Public { get; set; } = "http://127.0.0.1:8080";
+    /// <summary>The admin listener: metrics, health, readiness. Never the same as <see cref="Public"/>.</summary>
+    public string Admin { get; set; } = "http://127.0.0.1:9090";
+}
+
+public sealed class IssuerOptions
+{
+    /// <summary>A short name for logs and metrics.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>The exact <c>iss</c> value.</summary>
+    public string Issuer { get; set; } = "";
+    public List<string> Audiences { get; set; } = [];
+    /// <summary>A local JWKS file (relative to the config file).</summary>
+    public string? JwksFile { get; set; }
+    /// <summary>A JWKS URL.</summary>
+    public string? JwksUrl { get; set; }
+    /// <summary>An OIDC discovery document URL (<c>.../.well-known/openid-configuration</c>).</summary>
+    public string? Discovery { get; set; }
+    public List<string> Algorithms { get; set; } = [];
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    public List<string> RequiredClaims { get; set; } = [];
+    /// <summary>SPIFFE trust domains this issuer may vouch for. Empty: the issuer may not issue SPIFFE subjects.</summary>
+    public List<string> TrustDomains { get; set; } = [];
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Least time between two refreshes forced by an unknown <c>kid</c>.</summary>
+    public TimeSpan MinForcedRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Time limit for one key fetch attempt.</summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Allow plain-HTTP key URLs (development only; HTTPS otherwise).</summary>
+    public bool AllowInsecureHttp { get; set; }
+}
+
+public sealed class AuditOptions
+{
+    /// <summary><c>stdout</c> (default), <c>file</c> or <c>none</c>.</summary>
+    public string Sink { get; set; } = "stdout";
+    public string? Path { get; set; }
+    public int Capacity { get; set; } = 10_000;
+    /// <summary><c>drop</c> (default: the request never waits; dropped records are counted) or <c>wait</c>
+    /// (the request waits for room: no record is lost, latency may rise).</summary>
+    public string FullMode { get; set; } = "drop";
+}
+
+public sealed class ForwardingOptions
+{
+    public string SubjectHeader { get; set; } = "X-Workload-Id";
+    public string IssuerHeader { get; set; } = "X-Workload-Issuer";
+    public string AuthMethodHeader { get; set; } = "X-Workload-Auth-Method";
+    public string TrustDomainHeader { get; set; } = "X-Workload-Trust-Domain";
+    public string TokenIdHeader { get; set; } = "X-Workload-Token-Id";
+    /// <summary>More inbound headers to remove before forwarding (identity headers of other systems).</summary>
+    public List<string> StripHeaders { get; set; } = [];
+    /// <summary>Forward the client's Authorization header upstream. Off by default: the upstream gets the verified identity, not the credential.</summary>
+    public bool ForwardAuthorization { get; set; }
+}
+
+public sealed class TokenCacheOptions
+{
+    public int MaxEntries { get; set; } = 100_000;
+}
+
+public sealed class LimitsOptions
+{
+    public int MaxTokenLength { get; set; } = 8 * 1024;
+    public int MaxPathLength { get; set; } = 4 * 1024;
+}
+
+public sealed class DevIssuerOptions
+{
+    /// <summary>Generate the development signing key on first use (for the demo config only).</summary>
+    public bool Enabled { get; set; }
+    /// <summary>Folder for the generated key, relative to the config file; git-ignored.</summary>
+    public string KeyDirectory { get; set; } = "../.dev";
+    public string Issuer { get; set; } = "https://dev-issuer.gateway.local";
+    public string Audience { get; set; } = "gateway";
+}

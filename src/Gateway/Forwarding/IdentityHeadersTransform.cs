@@ -1,0 +1,57 @@
+using Gateway.Configuration;
+using Gateway.Pipeline;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Gateway.Forwarding;
+
+/// <summary>
+/// Adds the verified identity to the upstream request — only after verification, and only from the
+/// <see cref="GatewayRequestFeature"/>; inbound headers of the same names were removed by hygiene. Removes the
+/// client's credential unless the config asks to forward it.
+/// </summary>
+internal sealed class IdentityHeadersTransform(ForwardingOptions options) : RequestTransform
+{
+    public override ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        var headers = context.ProxyRequest.Headers;
+        if (!options.ForwardAuthorization)
+        {
+            headers.Remove("Authorization");
+            context.HttpContext.Request.Headers.Remove("Authorization");
+        }
+
+        var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
+        var id = feature?.Identity;
+        if (id is null)
+        {
+            // Unreachable: the proxy pipeline refuses before forwarding. Defence in depth: never forward anonymously.
+            throw new InvalidOperationException("forwarding without a verified identity");
+        }
+
+        Set(headers, options.SubjectHeader, id.Id);
+        Set(headers, options.IssuerHeader, id.Issuer);
+        Set(headers, options.AuthMethodHeader, id.AuthMethod);
+        if (id.Spiffe is { } spiffe)
+        {
+            Set(headers, options.TrustDomainHeader, spiffe.TrustDomain);
+        }
+
+        if (id.TokenId is not null)
+        {
+            Set(headers, options.TokenIdHeader, id.TokenId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Set(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string value)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return;
+        }
+
+        headers.Remove(name);
+        headers.TryAddWithoutValidation(name, value);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using Gateway.Audit;
+using Gateway.Configuration;
+using Gateway.Forwarding;
+using Gateway.Identity;
+using Gateway.Observability;
+using Gateway.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Hosting;
+
+/// <summary>Wires the gateway: Kestrel listeners, the request pipeline in order, YARP, key managers, audit, metrics.</summary>
+public static class GatewayHost
+{
+    public static WebApplication Build(LoadedConfig config, GatewayHostSettings? settings = null)
+    {
+        settings ??= new GatewayHostSettings();
+        if (config.HasErrors)
+        {
+            throw new InvalidOperationException("the config has errors; run the validate verb to see them");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = config.ConfigDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(config.Configuration);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(settings.LogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // stdout carries audit records only; logs go to stderr.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        var options = config.Options;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.Limits.MaxRequestHeaderCount = 100;
+            Listen(k, options.Listen.Public, admin: false);
+            Listen(k, options.Listen.Admin, admin: true);
+        });
+
+        var metrics = new GatewayMetrics();
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(options);
+        services.AddSingleton(metrics);
+        services.AddSingleton(settings.TimeProvider);
+        services.AddSingleton<PolicyStore>();
+        services.AddHostedService<PolicyFileWatcher>();
+        services.AddSingleton(sp => new AuditWriter(config, metrics, sp.GetRequiredService<ILogger<AuditWriter>>(), settings.AuditSink));
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        services.AddSingleton(sp => new TokenCache(options.TokenCache.MaxEntries, settings.TimeProvider, metrics));
+        services.AddSingleton(sp => BuildAuthenticator(config, settings, sp));
+        services.AddHostedService<IssuerKeyHostedService>();
+
+        services.AddReverseProxy()
+            .LoadFromConfig(config.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding)));
+
+        var app = builder.Build();
+
+        var authenticator = app.Services.GetRequiredService<JwtAuthenticator>();
+        var policy = app.Services.GetRequiredService<PolicyStore>();
+        app.MapWhen(AdminEndpoints.IsAdminConnection, admin => AdminEndpoints.Configure(admin, metrics, authenticator, policy));
+
+        app.UseMiddleware<AuditMiddleware>();
+        app.UseMiddleware<HygieneMiddleware>();
+        app.UseRouting();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<AuthenticationMiddleware>();
+            proxy.UseMiddleware<PolicyMiddleware>();
+            proxy.UseMiddleware<UpstreamErrorMiddleware>();
+        });
+        app.MapFallback(context =>
+        {
+            var feature = context.Features.Get<GatewayRequestFeature>();
+            if (feature is not null)
+            {
+                feature.Outcome = "reject";
+                feature.Reason = "no_route";
+            }
+
+            return ProblemResponses.WriteAsync(context, StatusCodes.Status404NotFound, "no_route", "Not found",
+                "No route matches this request.");
+        });
+
+        return app;
+    }
+
+    private static JwtAuthenticator BuildAuthenticator(LoadedConfig config, GatewayHostSettings settings, IServiceProvider sp)
+    {
+        var metrics = sp.GetRequiredService<GatewayMetrics>();
+        var loggers = sp.GetRequiredService<ILoggerFactory>();
+        var issuers = new List<IssuerRuntime>();
+        foreach (var o in config.Options.Issuers)
+        {
+            var http = new HttpClient(settings.KeyFetchHandler ?? new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = o.FetchTimeout,
+                AllowAutoRedirect = false,
+            }, disposeHandler: settings.KeyFetchHandler is null)
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+                MaxResponseContentBufferSize = 512 * 1024,
+            };
+            var fetcher = new ResilientFetcher(http, o.FetchTimeout);
+            KeySetSource source = o switch
+            {
+                { JwksFile: { } f } => new JwksFileSource(config.Resolve(f)),
+                { JwksUrl: { } u } => new JwksUrlSource(new Uri(u), fetcher),
+                { Discovery: { } d } => new OidcDiscoverySource(new Uri(d), o.Issuer, fetcher, requireHttps: !o.AllowInsecureHttp),
+                _ => throw new InvalidOperationException("issuer without key source"),
+            };
+            var manager = new IssuerKeyManager(source, o.Name, o.RefreshInterval, o.MinForcedRefreshInterval,
+                settings.TimeProvider, metrics, loggers.CreateLogger("Gateway.Identity.Keys"));
+            issuers.Add(new IssuerRuntime(o, manager));
+        }
+
+        return new JwtAuthenticator(issuers, sp.GetRequiredService<TokenCache>(), settings.TimeProvider, config.Options.Limits.MaxTokenLength);
+    }
+
+    private static void Listen(KestrelServerOptions k, string url, bool admin)
+    {
+        var uri = new Uri(url);
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure = lo =>
+        {
+            // Cleartext listeners speak HTTP/1.1; HTTP/2 arrives with the TLS listeners (mTLS issue).
+            lo.Protocols = HttpProtocols.Http1;
+            if (admin)
+            {
+                lo.Use(next => connection =>
+                {
+                    connection.Items[AdminEndpoints.AdminConnectionItem] = true;
+                    return next(connection);
+                });
+            }
+        };
+        if (uri.Host == "localhost")
+        {
+            k.ListenLocalhost(uri.Port, configure);
+        }
+        else
+        {
+            k.Listen(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port, configure);
+        }
+    }
+}

@@ -1,0 +1,334 @@
+using System.Collections.Frozen;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gateway.Identity;
+
+/// <summary>
+/// Bearer JWT → <see cref="WorkloadIdentity"/>. Order of checks: size, cache, shape, algorithm allow-list, issuer,
+/// key, signature + audience + issuer (Microsoft.IdentityModel's <see cref="JsonWebTokenHandler"/>, or NSec for
+/// Ed25519), then lifetime, maximum lifetime, required claims, subject and SPIFFE trust domain. A token only reaches
+/// the lifetime checks once its signature verified, so a forger learns nothing from the reason code.
+/// </summary>
+internal sealed class JwtAuthenticator
+{
+    public const string AuthMethod = "jwt";
+
+    private readonly FrozenDictionary<string, IssuerRuntime> _issuers;
+    private readonly TokenCache _cache;
+    private readonly TimeProvider _time;
+    private readonly int _maxTokenLength;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public JwtAuthenticator(IEnumerable<IssuerRuntime> issuers, TokenCache cache, TimeProvider time, int maxTokenLength)
+    {
+        _issuers = issuers.ToFrozenDictionary(i => i.Issuer, StringComparer.Ordinal);
+        _cache = cache;
+        _time = time;
+        _maxTokenLength = maxTokenLength;
+    }
+
+    public IEnumerable<IssuerRuntime> Issuers => _issuers.Values;
+
+    public async ValueTask<AuthResult> AuthenticateAsync(string token)
+    {
+        if (token.Length > _maxTokenLength)
+        {
+            return AuthResult.Fail(AuthFailure.TokenTooLarge);
+        }
+
+        var hash = TokenHash.Compute(token);
+        if (_cache.TryGet(hash, out var cached))
+        {
+            return new AuthResult(cached, AuthFailure.None, cached!.IssuerName, cached.TokenHash);
+        }
+
+        var shortHash = hash.ToShortString();
+        JsonWebToken jwt;
+        try
+        {
+            if (!IsCompactJws(token))
+            {
+                return AuthResult.Fail(AuthFailure.MalformedToken, tokenHash: shortHash);
+            }
+
+            jwt = new JsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or FormatException or System.Text.Json.JsonException)
+        {
+            return AuthResult.Fail(AuthFailure.MalformedToken, tokenHash: shortHash);
+        }
+
+        string alg, iss;
+        try
+        {
+            alg = jwt.Alg;
+            iss = jwt.Issuer;
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or FormatException or InvalidOperationException)
+        {
+            return AuthResult.Fail(AuthFailure.MalformedToken, tokenHash: shortHash);
+        }
+
+        if (string.IsNullOrEmpty(iss) || !_issuers.TryGetValue(iss, out var issuer))
+        {
+            return AuthResult.Fail(AuthFailure.InvalidIssuer, tokenHash: shortHash);
+        }
+
+        if (string.IsNullOrEmpty(alg) || !issuer.Algorithms.Contains(alg))
+        {
+            return AuthResult.Fail(AuthFailure.AlgorithmNotAllowed, issuer.Name, shortHash);
+        }
+
+        var keys = issuer.Keys.Current;
+        if (keys is null)
+        {
+            issuer.Keys.RequestRefresh();
+            return AuthResult.Fail(AuthFailure.KeysUnavailable, issuer.Name, shortHash);
+        }
+
+        var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
+        IssuerKey? key = null;
+        if (kid is not null && !keys.ByKeyId.TryGetValue(kid, out key))
+        {
+            // A key we have never seen: maybe just published. Refresh in the background (rate-limited) and refuse now.
+            issuer.Keys.RequestRefresh();
+            return AuthResult.Fail(AuthFailure.UnknownKey, issuer.Name, shortHash);
+        }
+
+        TokenValidationResult result;
+        if (alg == "EdDSA")
+        {
+            key = VerifyEd25519(token, key, keys);
+            if (key is null)
+            {
+                return AuthResult.Fail(AuthFailure.InvalidSignature, issuer.Name, shortHash);
+            }
+
+            result = await _handler.ValidateTokenAsync(jwt, issuer.EdDsaParameters).ConfigureAwait(false);
+        }
+        else
+        {
+            if (key is not null && key.SecurityKey is null)
+            {
+                return AuthResult.Fail(AuthFailure.InvalidSignature, issuer.Name, shortHash);
+            }
+
+            result = await _handler.ValidateTokenAsync(jwt, issuer.ParametersFor(keys)).ConfigureAwait(false);
+        }
+
+        if (!result.IsValid)
+        {
+            return AuthResult.Fail(Map(result.Exception), issuer.Name, shortHash);
+        }
+
+        key ??= FindKey(keys, (result.SecurityToken as JsonWebToken)?.SigningKey ?? jwt.SigningKey);
+        if (key is null)
+        {
+            return AuthResult.Fail(AuthFailure.InvalidSignature, issuer.Name, shortHash);
+        }
+
+        var failure = CheckClaims(jwt, issuer, out var identity, shortHash);
+        if (failure != AuthFailure.None)
+        {
+            return AuthResult.Fail(failure, issuer.Name, shortHash);
+        }
+
+        _cache.Add(hash, identity!, issuer.Keys, key.KeyId, key.Fingerprint);
+        return new AuthResult(identity, AuthFailure.None, issuer.Name, shortHash);
+    }
+
+    private AuthFailure CheckClaims(JsonWebToken jwt, IssuerRuntime issuer, out WorkloadIdentity? identity, string shortHash)
+    {
+        identity = null;
+        var now = _time.GetUtcNow();
+        if (!jwt.TryGetPayloadValue<long>("exp", out var expSeconds))
+        {
+            return AuthFailure.MissingRequiredClaim;
+        }
+
+        var exp = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expSeconds, 0, 253402300799));
+        if (now > exp + issuer.ClockSkew)
+        {
+            return AuthFailure.TokenExpired;
+        }
+
+        DateTimeOffset? nbf = jwt.TryGetPayloadValue<long>("nbf", out var nbfSeconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(nbfSeconds, 0, 253402300799)) : null;
+        DateTimeOffset? iat = jwt.TryGetPayloadValue<long>("iat", out var iatSeconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(iatSeconds, 0, 253402300799)) : null;
+        if ((nbf is not null && now + issuer.ClockSkew < nbf) || (iat is not null && now + issuer.ClockSkew < iat))
+        {
+            return AuthFailure.TokenNotYetValid;
+        }
+
+        // Lifetime: from issuance (or not-before) to expiry; without either, from now. A long-lived token is refused
+        // even when validly signed: it is the kind that leaks and stays useful.
+        var start = iat ?? nbf ?? now;
+        if (exp - start > issuer.MaxLifetime)
+        {
+            return AuthFailure.TokenLifetimeExceedsLimit;
+        }
+
+        foreach (var claim in issuer.RequiredClaims)
+        {
+            if (!jwt.TryGetPayloadValue<object>(claim, out var v) || v is null)
+            {
+                return AuthFailure.MissingRequiredClaim;
+            }
+        }
+
+        var sub = jwt.TryGetPayloadValue<string>("sub", out var s) ? s : null;
+        if (string.IsNullOrEmpty(sub) || sub.Length > 2048)
+        {
+            return AuthFailure.InvalidSubject;
+        }
+
+        SpiffeId? spiffe = null;
+        if (sub.StartsWith("spiffe://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!SpiffeId.TryParse(sub, out var id))
+            {
+                return AuthFailure.InvalidSubject;
+            }
+
+            if (!issuer.TrustDomains.Contains(id.TrustDomain))
+            {
+                return AuthFailure.TrustDomainNotAllowed;
+            }
+
+            spiffe = id;
+        }
+
+        var jti = jwt.TryGetPayloadValue<string>("jti", out var j) && !string.IsNullOrEmpty(j) ? j : null;
+        identity = new WorkloadIdentity(sub, issuer.Issuer, issuer.Name, AuthMethod, spiffe, jti, shortHash, exp, ClaimsOf(jwt));
+        return AuthFailure.None;
+    }
+
+    private static Dictionary<string, string[]> ClaimsOf(JsonWebToken jwt)
+    {
+        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var c in jwt.Claims)
+        {
+            if (c.ValueType == "JSON" || c.ValueType == JsonClaimValueTypes.Json || c.ValueType == JsonClaimValueTypes.JsonArray)
+            {
+                continue; // nested objects are not policy-visible in v1
+            }
+
+            if (!map.TryGetValue(c.Type, out var list))
+            {
+                map[c.Type] = list = [];
+            }
+
+            if (c.Type == "scope" || c.Type == "scp")
+            {
+                list.AddRange(c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            }
+            else
+            {
+                list.Add(c.Value);
+            }
+        }
+
+        var result = new Dictionary<string, string[]>(map.Count, StringComparer.Ordinal);
+        foreach (var (k, v) in map)
+        {
+            result[k] = v.ToArray();
+        }
+
+        return result;
+    }
+
+    private static IssuerKey? FindKey(IssuerKeySet keys, SecurityKey? used)
+    {
+        if (used is null)
+        {
+            return null;
+        }
+
+        foreach (var k in keys.All)
+        {
+            if (ReferenceEquals(k.SecurityKey, used))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    private static IssuerKey? VerifyEd25519(string token, IssuerKey? key, IssuerKeySet keys)
+    {
+        var lastDot = token.LastIndexOf('.');
+        byte[] signature;
+        try
+        {
+            signature = Base64UrlEncoder.DecodeBytes(token[(lastDot + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var data = Encoding.ASCII.GetBytes(token[..lastDot]);
+        if (key is not null)
+        {
+            return key.Ed25519 is not null && NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(key.Ed25519, data, signature) ? key : null;
+        }
+
+        foreach (var k in keys.All)
+        {
+            if (k.Ed25519 is not null && NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(k.Ed25519, data, signature))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Three non-empty base64url parts (JWE and unsigned tokens are refused here).</summary>
+    private static bool IsCompactJws(string token)
+    {
+        var parts = 0;
+        var partLength = 0;
+        foreach (var c in token)
+        {
+            if (c == '.')
+            {
+                if (partLength == 0)
+                {
+                    return false;
+                }
+
+                parts++;
+                partLength = 0;
+                continue;
+            }
+
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+            {
+                return false;
+            }
+
+            partLength++;
+        }
+
+        return parts == 2 && partLength > 0;
+    }
+
+    private static AuthFailure Map(Exception? ex) => ex switch
+    {
+        SecurityTokenInvalidAudienceException => AuthFailure.InvalidAudience,
+        SecurityTokenInvalidIssuerException => AuthFailure.InvalidIssuer,
+        SecurityTokenSignatureKeyNotFoundException => AuthFailure.UnknownKey,
+        SecurityTokenInvalidAlgorithmException => AuthFailure.AlgorithmNotAllowed,
+        SecurityTokenInvalidSignatureException => AuthFailure.InvalidSignature,
+        SecurityTokenExpiredException => AuthFailure.TokenExpired,
+        SecurityTokenNotYetValidException => AuthFailure.TokenNotYetValid,
+        SecurityTokenMalformedException => AuthFailure.MalformedToken,
+        _ => AuthFailure.InvalidSignature,
+    };
+
+}

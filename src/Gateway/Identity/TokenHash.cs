@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Gateway.Identity;
+
+/// <summary>The SHA-256 of a token, as a value: the cache key and (shortened) the audit handle. Never the token.</summary>
+internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
+{
+    public static TokenHash Compute(string token)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var max = Encoding.UTF8.GetMaxByteCount(token.Length);
+        byte[]? rented = null;
+        var buffer = max <= 4096 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(token, buffer);
+            SHA256.HashData(buffer[..n], hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return new TokenHash(
+            BitConverter.ToUInt64(hash[..8]),
+            BitConverter.ToUInt64(hash[8..16]),
+            BitConverter.ToUInt64(hash[16..24]),
+            BitConverter.ToUInt64(hash[24..]));
+    }
+
+    /// <summary>The first 16 hex digits: enough to correlate audit records, useless to replay.</summary>
+    public string ToShortString()
+    {
+        Span<byte> b = stackalloc byte[8];
+        BitConverter.TryWriteBytes(b, A);
+        return Convert.ToHexStringLower(b);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Gateway.Observability;
+
+/// <summary>Every log event id in one place.</summary>
+internal static class EventIds
+{
+    public const int KeyRefreshSucceeded = 1001;
+    public const int KeyRefreshFailed = 1002;
+    public const int KeyProblem = 1003;
+    public const int ForcedRefresh = 1004;
+    public const int PolicyReloaded = 2001;
+    public const int PolicyReloadRejected = 2002;
+    public const int PolicyDiagnostic = 2003;
+    public const int AuditDropped = 3001;
+    public const int AuditWriteFailed = 3002;
+    public const int UpstreamError = 4001;
+    public const int Started = 5001;
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Gateway.Pipeline;
+
+/// <summary>Watches the policy files and reloads them after changes settle (debounced, so an editor's several writes
+/// make one reload). Polls as well, every few seconds, because file watching is not reliable on every file system.</summary>
+internal sealed class PolicyFileWatcher(PolicyStore store) : BackgroundService
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var signal = new SemaphoreSlim(0);
+        var watchers = new List<FileSystemWatcher>();
+        foreach (var dir in store.Files.Select(Path.GetDirectoryName).Distinct())
+        {
+            var w = new FileSystemWatcher(dir!)
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+                IncludeSubdirectories = false,
+            };
+            FileSystemEventHandler onChange = (_, e) =>
+            {
+                if (store.Files.Contains(e.FullPath))
+                {
+                    signal.Release();
+                }
+            };
+            w.Changed += onChange;
+            w.Created += onChange;
+            w.Renamed += (_, e) => signal.Release();
+            w.EnableRaisingEvents = true;
+            watchers.Add(w);
+        }
+
+        var stamps = Stamps();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var changed = await signal.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
+                if (changed)
+                {
+                    await Task.Delay(Debounce, stoppingToken).ConfigureAwait(false);
+                    while (signal.CurrentCount > 0)
+                    {
+                        await signal.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
+                var now = Stamps();
+                if (!changed && now.SequenceEqual(stamps))
+                {
+                    continue;
+                }
+
+                stamps = now;
+                store.Reload();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var w in watchers)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
+    private List<(DateTime, long)> Stamps()
+    {
+        var list = new List<(DateTime, long)>();
+        foreach (var f in store.Files)
+        {
+            var info = new FileInfo(f);
+            list.Add(info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1));
+        }
+
+        return list;
+    }
+}

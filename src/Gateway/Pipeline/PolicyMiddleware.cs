@@ -1,0 +1,84 @@
+using Gateway.Observability;
+using Microsoft.AspNetCore.Http;
+using PolicyCore.Evaluation;
+using PolicyCore.Model;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Pipeline;
+
+/// <summary>
+/// Decide: one policy snapshot, read once; (identity, route, host, method, canonical path, time, route labels) →
+/// allow, or 403 problem+json with the deciding rule id and the reason code. The source address is not an input.
+/// </summary>
+internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, GatewayMetrics metrics, TimeProvider time)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.Features.Get<GatewayRequestFeature>()!;
+        var route = context.GetReverseProxyFeature().Route;
+        var start = time.GetTimestamp();
+
+        Decision decision;
+        try
+        {
+            var policyContext = new RequestContext(
+                feature.Identity!.Policy,
+                route.Config.RouteId,
+                NormalizeHost(context.Request.Host.Host),
+                NormalizeMethod(context.Request.Method),
+                feature.CanonicalPath!,
+                time.GetUtcNow(),
+                route.Config.Metadata);
+            decision = PolicyEvaluator.Evaluate(store.Current, policyContext);
+        }
+        catch (Exception)
+        {
+            // Fail closed: an evaluation bug denies, it never allows and never becomes a 500.
+            decision = Decision.Unavailable;
+        }
+
+        feature.PolicySeconds = time.GetElapsedTime(start).TotalSeconds;
+        metrics.PolicyDuration.Observe(feature.PolicySeconds);
+        feature.Decision = decision;
+        feature.Reason = decision.Reason.ToCode();
+
+        if (!decision.IsAllowed)
+        {
+            feature.Outcome = "deny";
+            return decision.Reason == DecisionReason.PolicyUnavailable
+                ? ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, feature.Reason, "Forbidden",
+                    "No policy is available to decide; the gateway fails closed.")
+                : ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, feature.Reason, "Forbidden",
+                    decision.RuleId is null ? "No rule allows this request." : "A deny rule matched this request.", decision.RuleId);
+        }
+
+        feature.Outcome = "allow";
+        return next(context);
+    }
+
+    private static string NormalizeHost(string host)
+    {
+        foreach (var c in host)
+        {
+            if (char.IsAsciiLetterUpper(c))
+            {
+                return host.ToLowerInvariant();
+            }
+        }
+
+        return host;
+    }
+
+    private static string NormalizeMethod(string method)
+    {
+        foreach (var c in method)
+        {
+            if (char.IsAsciiLetterLower(c))
+            {
+                return method.ToUpperInvariant();
+            }
+        }
+
+        return method;
+    }
+}

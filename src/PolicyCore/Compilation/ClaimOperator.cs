@@ -1,0 +1,8 @@
+namespace PolicyCore.Compilation;
+
+internal enum ClaimOperator : byte
+{
+    Equal,
+    Contains,
+    ContainsAny,
+}

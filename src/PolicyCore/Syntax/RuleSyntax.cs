@@ -1,0 +1,20 @@
+namespace PolicyCore.Syntax;
+
+/// <summary>One rule as written.</summary>
+internal sealed class RuleSyntax(string file, SourcePosition position)
+{
+    public string File { get; } = file;
+
+    /// <summary>Start of the rule's mapping (its first key).</summary>
+    public SourcePosition Position { get; } = position;
+
+    public YamlScalar? Id { get; set; }
+
+    public YamlScalar? Description { get; set; }
+
+    public YamlScalar? Effect { get; set; }
+
+    public MatchSyntax? Match { get; set; }
+
+    public WhenSyntax? When { get; set; }
+}
