@@ -11,7 +11,7 @@ namespace Gateway.Hosting;
 /// The demo runs the gateway in front of it; integration tests use it as the real upstream.</summary>
 public static class DemoUpstream
 {
-    public static WebApplication Build(IPAddress address, int port)
+    public static WebApplication Build(IPAddress address, int port, Action<HttpContext>? observe = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -19,6 +19,7 @@ public static class DemoUpstream
         var app = builder.Build();
         app.Run(async context =>
         {
+            observe?.Invoke(context);
             var headers = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var h in context.Request.Headers)
             {

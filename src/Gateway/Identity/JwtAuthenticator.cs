@@ -180,8 +180,9 @@ internal sealed class JwtAuthenticator
         }
 
         var sub = jwt.TryGetPayloadValue<string>("sub", out var s) ? s : null;
-        if (string.IsNullOrEmpty(sub) || sub.Length > 2048)
+        if (string.IsNullOrEmpty(sub) || sub.Length > 2048 || !IsPrintableAscii(sub))
         {
+            // The subject is forwarded in a header and written to logs: control characters are never accepted.
             return AuthFailure.InvalidSubject;
         }
 
@@ -204,6 +205,19 @@ internal sealed class JwtAuthenticator
         var jti = jwt.TryGetPayloadValue<string>("jti", out var j) && !string.IsNullOrEmpty(j) ? j : null;
         identity = new WorkloadIdentity(sub, issuer.Issuer, issuer.Name, AuthMethod, spiffe, jti, shortHash, exp, ClaimsOf(jwt));
         return AuthFailure.None;
+    }
+
+    private static bool IsPrintableAscii(string s)
+    {
+        foreach (var c in s)
+        {
+            if (c < 0x20 || c > 0x7E)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Dictionary<string, string[]> ClaimsOf(JsonWebToken jwt)
@@ -288,7 +302,8 @@ internal sealed class JwtAuthenticator
         return null;
     }
 
-    /// <summary>Three non-empty base64url parts (JWE and unsigned tokens are refused here).</summary>
+    /// <summary>Three base64url parts, header and payload non-empty (JWE is refused here). An empty signature passes
+    /// the shape check so that an unsigned token is refused by the algorithm check with its own reason.</summary>
     private static bool IsCompactJws(string token)
     {
         var parts = 0;
@@ -297,7 +312,7 @@ internal sealed class JwtAuthenticator
         {
             if (c == '.')
             {
-                if (partLength == 0)
+                if (partLength == 0 || parts == 2)
                 {
                     return false;
                 }
@@ -315,7 +330,7 @@ internal sealed class JwtAuthenticator
             partLength++;
         }
 
-        return parts == 2 && partLength > 0;
+        return parts == 2;
     }
 
     private static AuthFailure Map(Exception? ex) => ex switch

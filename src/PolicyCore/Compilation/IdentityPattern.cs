@@ -5,7 +5,7 @@ namespace PolicyCore.Compilation;
 /// <summary>
 /// A subject or SPIFFE id pattern. <c>*</c> matches one or more characters within one path segment (never '/');
 /// a final <c>**</c> (the whole pattern, or after '/') matches one or more characters of any depth. Otherwise exact
-/// and case-sensitive.
+/// and case-sensitive. At most one <c>*</c> per segment, so matching cannot backtrack exponentially.
 /// </summary>
 internal sealed class IdentityPattern
 {
@@ -128,6 +128,16 @@ internal sealed class IdentityPattern
         {
             error = "'**' is only allowed at the end, as a whole segment ('.../**')";
             return false;
+        }
+
+        foreach (var segment in body.Split('/'))
+        {
+            if (segment.IndexOf('*') != segment.LastIndexOf('*'))
+            {
+                // One star per segment keeps matching linear: each star then has at most one viable extent.
+                error = $"'{segment}': at most one '*' per segment";
+                return false;
+            }
         }
 
         var literals = body.Split('*');

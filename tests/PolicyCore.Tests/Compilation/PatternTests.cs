@@ -69,8 +69,9 @@ public class PatternTests
     [InlineData("team/**", "team/a/b", true)]
     [InlineData("team/**", "team", false)]
     [InlineData("**", "anything/at/all", true)]
-    [InlineData("a*b*c", "axxbyyc", true)]
-    [InlineData("a*b*c", "axxbyy/c", false)]
+    [InlineData("a*/b*c", "axx/byyc", true)]
+    [InlineData("a*/b*c", "axx/byy/c", false)]
+    [InlineData("*-prod", "svc-prod", true)]
     [InlineData("Svc", "svc", false)]
     public void IdentityPattern_Subject_StarStaysInSegment(string pattern, string value, bool expected)
     {
@@ -100,9 +101,21 @@ public class PatternTests
     [InlineData("spiffe://example.org/**/a")]
     [InlineData("spiffe://example.org/a**")]
     [InlineData("spiffe://example.org/a b")]
+    [InlineData("spiffe://example.org/a*b*")]
     public void IdentityPattern_TryParseSpiffe_Invalid_ReturnsError(string pattern)
     {
         Assert.False(IdentityPattern.TryParseSpiffeId(pattern, out _, out var error));
         Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void IdentityPattern_LongAdversarialValue_MatchesQuickly()
+    {
+        Assert.True(IdentityPattern.TryParseSubject("*/*/*/*/*/*/*/*x", out var pattern, out _));
+        var value = string.Join('/', Enumerable.Repeat(new string('a', 2000), 8));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(pattern.Matches(value));
+        Assert.True(watch.ElapsedMilliseconds < 1000);
     }
 }
