@@ -27,6 +27,10 @@ internal sealed partial class IssuerKeyManager : IAsyncDisposable
     private int _forcedPending;
     private Task? _loop;
     private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first fetch has been tried, whatever its outcome.</summary>
+    public Task FirstAttempt => _firstAttempt.Task;
 
     public IssuerKeyManager(KeySetSource source, string issuerName, TimeSpan interval, TimeSpan minForced,
         TimeProvider time, GatewayMetrics metrics, ILogger logger)
@@ -117,6 +121,7 @@ internal sealed partial class IssuerKeyManager : IAsyncDisposable
 
             Interlocked.Exchange(ref _forcedPending, 0);
             var ok = await RefreshAsync(ct).ConfigureAwait(false);
+            _firstAttempt.TrySetResult();
             failures = ok ? 0 : failures + 1;
 
             TimeSpan delay;

@@ -99,7 +99,9 @@ internal sealed class PolicyValidator
             ValidateWhen(file, when);
         }
 
-        if (rule.When is null || rule.When.IsEmpty)
+        // Only an allow rule without conditions widens access to everyone; a deny without conditions
+        // ("nobody reaches /admin") is a normal, safe rule.
+        if ((rule.When is null || rule.When.IsEmpty) && rule.Effect?.Value == "allow")
         {
             _diagnostics.Warning(
                 DiagnosticCodes.RuleWithoutConditions, file, rule.When?.Position ?? rule.Position,
