@@ -24,18 +24,42 @@ public class PolicyEvaluationBenchmarks
     public void Setup()
     {
         var routes = Math.Max(1, Rules / 10);
-        var yaml = new StringBuilder("version: 1\nrules:\n");
+        // Policy files are limited to 1 MiB each: write 1,000 rules per file, load them together.
+        var dir = Directory.CreateTempSubdirectory("policy-bench-");
+        var files = new List<string>();
+        StringBuilder? yaml = null;
         for (var i = 0; i < Rules; i++)
         {
+            if (i % 1000 == 0)
+            {
+                Flush();
+                yaml = new StringBuilder("version: 1\nrules:\n");
+            }
+
             var route = i % routes;
             var effect = i % 10 == 9 ? "deny" : "allow";
             var path = effect == "deny" ? $"/svc{route}/admin/**" : $"/svc{route}/items/{{id}}";
-            yaml.Append($"  - id: r{i}\n    effect: {effect}\n    match:\n      routes: [route{route}]\n      methods: [GET, POST]\n")
+            yaml!.Append($"  - id: r{i}\n    effect: {effect}\n    match:\n      routes: [route{route}]\n      methods: [GET, POST]\n")
                 .Append($"      paths: [\"{path}\"]\n    when:\n      spiffe_ids: [\"spiffe://bench.local/ns/ns{i % 50}/sa/*\"]\n");
         }
 
-        var result = PolicyLoader.LoadText("bench.yaml", yaml.ToString());
+        Flush();
+        var result = PolicyLoader.LoadFiles(files);
+        dir.Delete(recursive: true);
         _policy = result.Policy ?? throw new InvalidOperationException(string.Join("\n", result.Diagnostics));
+
+        void Flush()
+        {
+            if (yaml is null)
+            {
+                return;
+            }
+
+            var f = Path.Combine(dir.FullName, $"p{files.Count}.yaml");
+            File.WriteAllText(f, yaml.ToString());
+            files.Add(f);
+        }
+
         var route0 = "route" + (routes - 1);
         var caller = new PolicyIdentity("spiffe://bench.local/ns/ns9/sa/api", "https://issuer.bench", "jwt",
             "spiffe://bench.local/ns/ns9/sa/api", "bench.local", null);

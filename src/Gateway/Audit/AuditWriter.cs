@@ -51,54 +51,92 @@ internal sealed partial class AuditWriter : BackgroundService
 
         if (_wait)
         {
-            return _channel.Writer.WriteAsync(record);
+            return WaitAndWriteAsync(record);
         }
 
-        _channel.Writer.TryWrite(record);
+        if (!_channel.Writer.TryWrite(record))
+        {
+            _metrics.AuditRecords.WithLabels("dropped").Inc(); // only after shutdown has closed the channel
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WaitAndWriteAsync(AuditRecord record)
+    {
+        try
+        {
+            await _channel.Writer.WriteAsync(record).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            _metrics.AuditRecords.WithLabels("dropped").Inc();
+        }
+    }
+
+    private Stream? _stream;
+    private Utf8JsonWriter? _json;
+
+    /// <summary>Opens the sink before the first request can arrive.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Enabled)
+        {
+            if (_testSink is not null)
+            {
+                _stream = _testSink;
+            }
+            else if (_options.Sink == "file")
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(_path!)!);
+                _stream = new FileStream(_path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 64 * 1024);
+            }
+            else
+            {
+                _stream = Console.OpenStandardOutput();
+            }
+
+            _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { SkipValidation = true });
+        }
+
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!Enabled)
+        if (_json is null || _stream is null)
         {
             return;
         }
 
-        Stream stream;
-        if (_testSink is not null)
-        {
-            stream = _testSink;
-        }
-        else if (_options.Sink == "file")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path!)!);
-            stream = new FileStream(_path!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 64 * 1024);
-        }
-        else
-        {
-            stream = Console.OpenStandardOutput();
-        }
-
-        await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
         var reader = _channel.Reader;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                await DrainAsync(reader, writer, stream).ConfigureAwait(false);
+                await DrainAsync(reader, _json, _stream).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
 
-        // Shutting down: write what is queued.
+    /// <summary>Stops the loop, then writes every record still queued: nothing accepted is lost on shutdown.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         _channel.Writer.TryComplete();
-        await DrainAsync(reader, writer, stream).ConfigureAwait(false);
+        if (_json is null || _stream is null)
+        {
+            return;
+        }
+
+        await DrainAsync(_channel.Reader, _json, _stream).ConfigureAwait(false);
+        await _json.DisposeAsync().ConfigureAwait(false);
         if (_testSink is null && _options.Sink == "file")
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 

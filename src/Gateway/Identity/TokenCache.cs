@@ -16,6 +16,9 @@ internal sealed class TokenCache : IDisposable
     private readonly TimeProvider _time;
     private readonly GatewayMetrics _metrics;
     private readonly ITimer? _sweeper;
+    private readonly Prometheus.Counter.Child _hit;
+    private readonly Prometheus.Counter.Child _miss;
+    private readonly Prometheus.Counter.Child _full;
     private int _count;
 
     public TokenCache(int maxEntries, TimeProvider time, GatewayMetrics metrics)
@@ -23,6 +26,9 @@ internal sealed class TokenCache : IDisposable
         _max = maxEntries;
         _time = time;
         _metrics = metrics;
+        _hit = metrics.TokenCache.WithLabels("hit");
+        _miss = metrics.TokenCache.WithLabels("miss");
+        _full = metrics.TokenCache.WithLabels("full");
         if (maxEntries > 0)
         {
             _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
@@ -36,18 +42,18 @@ internal sealed class TokenCache : IDisposable
         identity = null;
         if (_max == 0 || !_entries.TryGetValue(hash, out var e))
         {
-            _metrics.TokenCache.WithLabels("miss").Inc();
+            _miss.Inc();
             return false;
         }
 
         if (_time.GetUtcNow() >= e.Identity.Expires || e.Keys.Current?.Contains(e.KeyId, e.Fingerprint) != true)
         {
             Remove(hash);
-            _metrics.TokenCache.WithLabels("miss").Inc();
+            _miss.Inc();
             return false;
         }
 
-        _metrics.TokenCache.WithLabels("hit").Inc();
+        _hit.Inc();
         identity = e.Identity;
         return true;
     }
@@ -61,7 +67,7 @@ internal sealed class TokenCache : IDisposable
 
         if (Volatile.Read(ref _count) >= _max)
         {
-            _metrics.TokenCache.WithLabels("full").Inc();
+            _full.Inc();
             return;
         }
 

@@ -116,7 +116,7 @@ public sealed class JsonLocatorTests
         Assert.False(error.IsWarning);
     }
 
-    [Fact(Skip = "BUG: JsonLocator.FirstSentence trims only a ' Path:' suffix, but Utf8JsonReader messages end in "
+    [Fact(Skip = null, DisplayName = "BUG: JsonLocator.FirstSentence trims only a ' Path:' suffix, but Utf8JsonReader messages end in "
         + "' LineNumber: 1 | BytePositionInLine: 7.' (0-based), so the message contradicts the 1-based 2:8 of the diagnostic. See report.")]
     public void Parse_SyntaxError_MessageHasNoZeroBasedPosition()
     {
@@ -132,7 +132,7 @@ public sealed class JsonLocatorTests
     public void Empty_Find_ReturnsStartOfFile()
         => Assert.Equal((1, 1), JsonLocator.Empty.Find("Gateway:Issuers:0"));
 
-    [Fact(Skip = "BUG: JsonLocator.Parse hands the raw file bytes to Utf8JsonReader, which does not skip a UTF-8 byte order "
+    [Fact(Skip = null, DisplayName = "BUG: JsonLocator.Parse hands the raw file bytes to Utf8JsonReader, which does not skip a UTF-8 byte order "
         + "mark; a config saved with a BOM (which the .NET JSON configuration provider itself accepts) is refused as "
         + "'config is not valid JSON' at 1:1. See report.")]
     public void Parse_Utf8ByteOrderMark_IsAccepted()

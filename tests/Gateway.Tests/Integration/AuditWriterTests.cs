@@ -1,0 +1,76 @@
+using Gateway.Audit;
+using Gateway.Configuration;
+using Gateway.Observability;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>The audit writer on its own: the file sink writes JSON lines, and a full channel in drop mode counts what it
+/// drops instead of blocking the request.</summary>
+public sealed class AuditWriterTests
+{
+    private static LoadedConfig Config(string dir, AuditOptions audit) => new()
+    {
+        ConfigFile = Path.Combine(dir, "gateway.json"),
+        ConfigDirectory = dir,
+        Configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+        Options = new GatewayOptions { Audit = audit },
+        PolicyFiles = [],
+        RouteIds = new HashSet<string>(),
+        Diagnostics = [],
+    };
+
+    private static AuditRecord Record(string path) => new(DateTimeOffset.UtcNow, "req-1", "spiffe://example.org/a", "https://i", "jwt",
+        "jti-1", "0011223344556677", "r", "GET", "h", path, "allow", "rule-1", "allowed_by_rule", 200, 1.5, "127.0.0.1");
+
+    [Fact]
+    public async Task FileSink_WritesOneJsonLinePerRecord()
+    {
+        var dir = Directory.CreateTempSubdirectory("gw-audit-");
+        try
+        {
+            var metrics = new GatewayMetrics();
+            var writer = new AuditWriter(Config(dir.FullName, new AuditOptions { Sink = "file", Path = "audit/audit.log" }), metrics,
+                NullLogger<AuditWriter>.Instance);
+            await writer.StartAsync(CancellationToken.None);
+            await writer.WriteAsync(Record("/a"));
+            await writer.WriteAsync(Record("/b \"quoted\"\nnewline"));
+            await writer.StopAsync(CancellationToken.None);
+
+            var lines = await File.ReadAllLinesAsync(Path.Combine(dir.FullName, "audit", "audit.log"));
+            Assert.Equal(2, lines.Length);
+            var second = System.Text.Json.JsonDocument.Parse(lines[1]).RootElement;
+            Assert.Equal("/b \"quoted\"\nnewline", second.GetProperty("path").GetString());
+            Assert.Equal("rule-1", second.GetProperty("rule").GetString());
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task DropMode_FullChannel_DropsAndCountsWithoutBlocking()
+    {
+        var dir = Directory.CreateTempSubdirectory("gw-audit-");
+        try
+        {
+            var metrics = new GatewayMetrics();
+            // Not started: nothing drains the channel, so it fills at once.
+            var writer = new AuditWriter(Config(dir.FullName, new AuditOptions { Sink = "stdout", Capacity = 2 }), metrics,
+                NullLogger<AuditWriter>.Instance);
+            for (var i = 0; i < 5; i++)
+            {
+                var write = writer.WriteAsync(Record("/x"));
+                Assert.True(write.IsCompleted);
+                await write;
+            }
+
+            Assert.Equal(3, metrics.AuditRecords.WithLabels("dropped").Value);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}
