@@ -53,21 +53,33 @@ public static class GatewayConfigLoader
             return Empty(full, dir, diags);
         }
 
-        var options = new GatewayOptions();
-        try
-        {
-            configuration.GetSection(GatewayOptions.SectionName).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException ex)
-        {
-            var (l, c) = locator.Find(GatewayOptions.SectionName);
-            diags.Add(new ConfigDiagnostic(full, l, c, "Gateway section: " + ex.Message));
-        }
-
         void Error(string path, string message)
         {
             var (l, c) = locator.Find(path);
             diags.Add(new ConfigDiagnostic(full, l, c, message));
+        }
+
+        // Unknown settings and unconvertible values, each at its own position; then bind the rest, so that every
+        // other check still runs on what the user wrote (not on defaults).
+        var badValues = new List<string>();
+        SettingsChecker.Check(configuration.GetSection(GatewayOptions.SectionName), typeof(GatewayOptions), Error, badValues);
+        var options = new GatewayOptions();
+        try
+        {
+            var bindable = configuration;
+            if (badValues.Count > 0)
+            {
+                bindable = new ConfigurationBuilder()
+                    .AddConfiguration(configuration)
+                    .AddInMemoryCollection(badValues.Select(p => new KeyValuePair<string, string?>(p, null)))
+                    .Build();
+            }
+
+            bindable.GetSection(GatewayOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            Error(GatewayOptions.SectionName, "Gateway section: " + (ex.InnerException?.Message ?? ex.Message));
         }
 
         void Warn(string path, string message)

@@ -19,6 +19,11 @@ internal sealed class JsonLocator
     public static JsonLocator Parse(byte[] utf8, out ConfigDiagnostic? syntaxError, string file)
     {
         syntaxError = null;
+        if (utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF)
+        {
+            utf8 = utf8[3..]; // a UTF-8 byte order mark, as some editors write; the JSON provider accepts it too
+        }
+
         var locator = new JsonLocator();
         var lineStarts = new List<int> { 0 };
         for (var i = 0; i < utf8.Length; i++)
@@ -48,13 +53,13 @@ internal sealed class JsonLocator
                         var parent = stack.Count > 0 ? stack.Peek().Path : "";
                         var name = reader.GetString() ?? "";
                         pendingProperty = parent.Length == 0 ? name : parent + ":" + name;
-                        locator._positions.TryAdd(pendingProperty, Position(lineStarts, (int)reader.TokenStartIndex));
+                        locator._positions.TryAdd(pendingProperty, Position(utf8, lineStarts, (int)reader.TokenStartIndex));
                         break;
                     }
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
                     {
-                        var path = NextValuePath(stack, ref pendingProperty, locator, lineStarts, (int)reader.TokenStartIndex);
+                        var path = NextValuePath(stack, ref pendingProperty, locator, utf8, lineStarts, (int)reader.TokenStartIndex);
                         stack.Push((path, reader.TokenType == JsonTokenType.StartArray, 0));
                         break;
                     }
@@ -63,15 +68,23 @@ internal sealed class JsonLocator
                         stack.Pop();
                         break;
                     default:
-                        NextValuePath(stack, ref pendingProperty, locator, lineStarts, (int)reader.TokenStartIndex);
+                        NextValuePath(stack, ref pendingProperty, locator, utf8, lineStarts, (int)reader.TokenStartIndex);
                         break;
                 }
             }
         }
         catch (JsonException ex)
         {
-            syntaxError = new ConfigDiagnostic(file, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1,
-                "config is not valid JSON: " + FirstSentence(ex.Message));
+            var line = (int)(ex.LineNumber ?? 0);
+            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
+            if (line < lineStarts.Count)
+            {
+                var start = lineStarts[line];
+                var length = Math.Clamp((int)(ex.BytePositionInLine ?? 0), 0, utf8.Length - start);
+                column = System.Text.Encoding.UTF8.GetCharCount(utf8, start, length) + 1;
+            }
+
+            syntaxError = new ConfigDiagnostic(file, line + 1, column, "config is not valid JSON: " + FirstSentence(ex.Message));
         }
 
         return locator;
@@ -105,6 +118,7 @@ internal sealed class JsonLocator
         Stack<(string Path, bool IsArray, int Index)> stack,
         ref string? pendingProperty,
         JsonLocator locator,
+        byte[] utf8,
         List<int> lineStarts,
         int offset)
     {
@@ -120,14 +134,15 @@ internal sealed class JsonLocator
             var frame = stack.Pop();
             var path = frame.Path + ":" + frame.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
             stack.Push((frame.Path, true, frame.Index + 1));
-            locator._positions.TryAdd(path, Position(lineStarts, offset));
+            locator._positions.TryAdd(path, Position(utf8, lineStarts, offset));
             return path;
         }
 
         return "";
     }
 
-    private static (int, int) Position(List<int> lineStarts, int offset)
+    /// <summary>1-based line, and 1-based column counted in characters (not bytes).</summary>
+    private static (int, int) Position(byte[] utf8, List<int> lineStarts, int offset)
     {
         var idx = lineStarts.BinarySearch(offset);
         if (idx < 0)
@@ -135,12 +150,24 @@ internal sealed class JsonLocator
             idx = ~idx - 1;
         }
 
-        return (idx + 1, offset - lineStarts[idx] + 1);
+        var start = lineStarts[idx];
+        var length = Math.Clamp(offset - start, 0, utf8.Length - start);
+        return (idx + 1, System.Text.Encoding.UTF8.GetCharCount(utf8, start, length) + 1);
     }
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        // Utf8JsonReader appends 0-based positions ("LineNumber: 1 | BytePositionInLine: 7."); the diagnostic carries
+        // 1-based ones already, so cut them off.
+        foreach (var marker in new[] { " LineNumber:", " Path:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message.TrimEnd();
     }
 }

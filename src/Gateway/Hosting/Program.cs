@@ -205,18 +205,38 @@ public static class Program
 
     internal static TimeSpan ParseDuration(string s)
     {
-        if (s.Length >= 2 && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
+        var max = TimeSpan.FromDays(1);
+        TimeSpan? result = null;
+        if (s.Length >= 2 && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+            && n > 0 && double.IsFinite(n))
         {
-            switch (s[^1])
+            var seconds = s[^1] switch
             {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
+                's' => n,
+                'm' => n * 60,
+                'h' => n * 3600,
+                _ => double.NaN,
+            };
+            if (!double.IsNaN(seconds))
+            {
+                result = seconds <= max.TotalSeconds ? TimeSpan.FromSeconds(seconds) : max + TimeSpan.FromTicks(1);
             }
         }
+        else if (s.Contains(':') && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var t))
+        {
+            result = t;
+        }
 
-        return TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero
-            ? t
-            : throw new CommandLineException($"'{s}' is not a duration: write 30s, 15m, 1h or hh:mm:ss");
+        if (result is null || result <= TimeSpan.Zero)
+        {
+            throw new CommandLineException($"'{s}' is not a duration: write 30s, 15m, 1h or hh:mm:ss");
+        }
+
+        if (result > max)
+        {
+            throw new CommandLineException($"'{s}' is longer than a day: development tokens are short-lived");
+        }
+
+        return result.Value;
     }
 }

@@ -111,7 +111,7 @@ internal sealed class IssuerKeySet
         }
 
         var n = Base64UrlEncoder.DecodeBytes(jwk.N);
-        if (n.Length * 8 < 2048)
+        if (BitLength(n) < 2048)
         {
             return Skip(problems, $"key {jwk.Kid}: RSA key shorter than 2048 bits refused");
         }
@@ -158,6 +158,18 @@ internal sealed class IssuerKeySet
             Base64UrlEncoder.DecodeBytes(jwk.X),
             NSec.Cryptography.KeyBlobFormat.RawPublicKey);
         return new IssuerKey(jwk.Kid, Fingerprint("OKP", jwk.Crv, jwk.X), null, pub);
+    }
+
+    /// <summary>The modulus's real size: leading zero bytes (allowed by some encoders) do not count.</summary>
+    private static int BitLength(byte[] bigEndian)
+    {
+        var i = 0;
+        while (i < bigEndian.Length && bigEndian[i] == 0)
+        {
+            i++;
+        }
+
+        return i == bigEndian.Length ? 0 : ((bigEndian.Length - i - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount(bigEndian[i]));
     }
 
     private static string Fingerprint(params string[] parts)

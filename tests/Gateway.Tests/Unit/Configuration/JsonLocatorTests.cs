@@ -116,8 +116,7 @@ public sealed class JsonLocatorTests
         Assert.False(error.IsWarning);
     }
 
-    [Fact(Skip = null, DisplayName = "BUG: JsonLocator.FirstSentence trims only a ' Path:' suffix, but Utf8JsonReader messages end in "
-        + "' LineNumber: 1 | BytePositionInLine: 7.' (0-based), so the message contradicts the 1-based 2:8 of the diagnostic. See report.")]
+    [Fact]
     public void Parse_SyntaxError_MessageHasNoZeroBasedPosition()
     {
         Parse("{\n  \"A\": yes\n}", out var error);
@@ -132,9 +131,7 @@ public sealed class JsonLocatorTests
     public void Empty_Find_ReturnsStartOfFile()
         => Assert.Equal((1, 1), JsonLocator.Empty.Find("Gateway:Issuers:0"));
 
-    [Fact(Skip = null, DisplayName = "BUG: JsonLocator.Parse hands the raw file bytes to Utf8JsonReader, which does not skip a UTF-8 byte order "
-        + "mark; a config saved with a BOM (which the .NET JSON configuration provider itself accepts) is refused as "
-        + "'config is not valid JSON' at 1:1. See report.")]
+    [Fact]
     public void Parse_Utf8ByteOrderMark_IsAccepted()
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Json)).ToArray();
@@ -143,5 +140,21 @@ public sealed class JsonLocatorTests
 
         Assert.Null(error);
         Assert.Equal((5, 9), locator.Find("Gateway:Issuers:0:Name"));
+    }
+
+    [Fact]
+    public void Find_AsciiBeforeProperty_ColumnCountsCharacters()
+    {
+        var locator = Parse("{\n  \"A\": \"cafe\", \"B\": 1\n}", out _);
+
+        Assert.Equal((2, 16), locator.Find("B"));
+    }
+
+    [Fact]
+    public void Find_NonAsciiBeforeProperty_ColumnCountsCharacters()
+    {
+        var locator = Parse("{\n  \"A\": \"caf\u00e9\", \"B\": 1\n}", out _);
+
+        Assert.Equal((2, 16), locator.Find("B"));
     }
 }
