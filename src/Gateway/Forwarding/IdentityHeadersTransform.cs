@@ -51,6 +51,15 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options) : Requ
             return;
         }
 
+        // Defence in depth: authentication already refuses such values. Never put CR, LF or non-ASCII on the wire.
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c > 0x7E)
+            {
+                throw new InvalidOperationException("refusing to forward an identity header with unsafe characters");
+            }
+        }
+
         headers.Remove(name);
         headers.TryAddWithoutValidation(name, value);
     }

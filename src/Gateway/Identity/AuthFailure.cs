@@ -20,6 +20,7 @@ public enum AuthFailure : byte
     InvalidSubject,
     KeysUnavailable,
     ValidationError,
+    InvalidClaim,
 }
 
 public static class AuthFailureExtensions
@@ -43,6 +44,7 @@ public static class AuthFailureExtensions
         AuthFailure.InvalidSubject => "invalid_subject",
         AuthFailure.KeysUnavailable => "keys_unavailable",
         AuthFailure.ValidationError => "invalid_token",
+        AuthFailure.InvalidClaim => "invalid_claim",
         _ => "invalid_token",
     };
 
@@ -63,6 +65,7 @@ public static class AuthFailureExtensions
         AuthFailure.TrustDomainNotAllowed => "The token names a SPIFFE trust domain its issuer may not vouch for.",
         AuthFailure.InvalidSubject => "The token's subject is missing or invalid.",
         AuthFailure.KeysUnavailable => "The issuer's signing keys are not available; the gateway fails closed.",
+        AuthFailure.InvalidClaim => "A claim the gateway forwards or records has an invalid value.",
         _ => "The credential was refused.",
     };
 }

@@ -71,6 +71,12 @@ internal sealed class JwtAuthenticator
             return AuthResult.Fail(AuthFailure.MalformedToken, tokenHash: shortHash);
         }
 
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            // RFC 7515 §4.1.11: a critical extension the gateway does not implement means the token must be refused.
+            return AuthResult.Fail(AuthFailure.MalformedToken, tokenHash: shortHash);
+        }
+
         if (string.IsNullOrEmpty(iss) || !_issuers.TryGetValue(iss, out var issuer))
         {
             return AuthResult.Fail(AuthFailure.InvalidIssuer, tokenHash: shortHash);
@@ -180,14 +186,15 @@ internal sealed class JwtAuthenticator
         }
 
         var sub = jwt.TryGetPayloadValue<string>("sub", out var s) ? s : null;
-        if (string.IsNullOrEmpty(sub) || sub.Length > 2048 || !IsPrintableAscii(sub))
+        if (string.IsNullOrEmpty(sub) || sub.Length > 2048 || !IsVisibleAscii(sub))
         {
-            // The subject is forwarded in a header and written to logs: control characters are never accepted.
+            // The subject is forwarded in a header and written to logs: no whitespace, no control characters, no
+            // non-ASCII (a leading space would hide "spiffe:" from the trust-domain check below).
             return AuthFailure.InvalidSubject;
         }
 
         SpiffeId? spiffe = null;
-        if (sub.StartsWith("spiffe://", StringComparison.OrdinalIgnoreCase))
+        if (sub.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase))
         {
             if (!SpiffeId.TryParse(sub, out var id))
             {
@@ -202,16 +209,26 @@ internal sealed class JwtAuthenticator
             spiffe = id;
         }
 
-        var jti = jwt.TryGetPayloadValue<string>("jti", out var j) && !string.IsNullOrEmpty(j) ? j : null;
+        string? jti = null;
+        if (jwt.TryGetPayloadValue<object>("jti", out var rawJti) && rawJti is not null)
+        {
+            // Forwarded in a header and audited: a short string of visible ASCII, or the token is refused.
+            if (rawJti is not string j || j.Length == 0 || j.Length > 256 || !IsVisibleAscii(j))
+            {
+                return AuthFailure.InvalidClaim;
+            }
+
+            jti = j;
+        }
         identity = new WorkloadIdentity(sub, issuer.Issuer, issuer.Name, AuthMethod, spiffe, jti, shortHash, exp, ClaimsOf(jwt));
         return AuthFailure.None;
     }
 
-    private static bool IsPrintableAscii(string s)
+    private static bool IsVisibleAscii(string s)
     {
         foreach (var c in s)
         {
-            if (c < 0x20 || c > 0x7E)
+            if (c < 0x21 || c > 0x7E)
             {
                 return false;
             }

@@ -21,6 +21,12 @@ internal sealed class HygieneMiddleware
         "CF-Connecting-IP", "Fastly-Client-IP", "X-Cluster-Client-IP", "X-Original-URL", "X-Rewrite-URL",
         "X-Original-Host", "X-Host", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
         "X-Client-Cert", "X-SSL-Client-Cert", "X-Remote-User", "Remote-User", "X-Authenticated-User",
+        "SSL-Client-Cert", "X-ARR-ClientCert", "X-ARR-SSL", "X-Amzn-Oidc-Identity", "X-Amzn-Oidc-Data",
+        "X-Amzn-Oidc-Accesstoken", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Access-Token",
+        "X-Auth-Request-Groups", "X-Auth-Request-Preferred-Username", "X-Forwarded-User", "X-Forwarded-Email",
+        "X-Forwarded-Groups", "X-Forwarded-Access-Token", "X-MS-CLIENT-PRINCIPAL", "X-MS-CLIENT-PRINCIPAL-NAME",
+        "X-MS-CLIENT-PRINCIPAL-ID", "X-MS-CLIENT-PRINCIPAL-IDP", "X-Envoy-External-Address", "X-Envoy-Internal",
+        "X-Envoy-Original-Path", "X-Goog-Authenticated-User-Email", "X-Goog-Authenticated-User-Id", "X-Userinfo",
     ];
 
     /// <summary>Every header with this prefix is the gateway's to set; inbound ones are dropped.</summary>
@@ -69,7 +75,9 @@ internal sealed class HygieneMiddleware
         List<string>? remove = null;
         foreach (var header in request.Headers)
         {
-            if (_strip.Contains(header.Key) || header.Key.StartsWith(IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            // CGI-style upstreams read "X_Workload_Id" and "X-Workload-Id" as the same variable: compare with '_' as '-'.
+            var name = header.Key.Contains('_') ? header.Key.Replace('_', '-') : header.Key;
+            if (_strip.Contains(name) || name.StartsWith(IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 (remove ??= []).Add(header.Key);
             }

@@ -6,7 +6,8 @@ namespace Gateway.Pipeline;
 /// One canonicalization of the request target: the path policy decides on is exactly the path the upstream gets.
 /// Percent-decodes once and refuses what different servers read differently, instead of guessing: encoded <c>/</c>,
 /// <c>\</c>, <c>%</c> (double encoding) and NUL, control characters, invalid UTF-8, dot segments (raw or encoded),
-/// empty segments (<c>//</c>), path parameters (<c>;</c>), backslashes, and targets that are not origin-form.
+/// empty segments (<c>//</c>), segments ending in a dot or a space, path parameters (<c>;</c>), backslashes, and targets
+/// that are not origin-form.
 /// </summary>
 internal static class PathCanonicalizer
 {
@@ -124,6 +125,13 @@ internal static class PathCanonicalizer
             if (seg is "." || seg is "..")
             {
                 reason = "dot_segment";
+                return false;
+            }
+
+            // Windows-style servers drop a trailing dot or space from a segment ("admin." is "admin"): ambiguous.
+            if (seg.Length > 0 && (seg[^1] == '.' || seg[^1] == ' '))
+            {
+                reason = "ambiguous_segment";
                 return false;
             }
 

@@ -58,6 +58,12 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
 
     private static string NormalizeHost(string host)
     {
+        // "api.example.org." is the same name as "api.example.org": host rules must not be bypassed by a trailing dot.
+        if (host.Length > 1 && host[^1] == '.')
+        {
+            host = host.TrimEnd('.');
+        }
+
         foreach (var c in host)
         {
             if (char.IsAsciiLetterUpper(c))

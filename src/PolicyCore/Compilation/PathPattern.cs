@@ -6,19 +6,29 @@ namespace PolicyCore.Compilation;
 /// A compiled path pattern. Segments are literals (exact, case-sensitive) or one-segment wildcards (<c>*</c> or
 /// <c>{name}</c>: exactly one non-empty segment); a final <c>**</c> matches the prefix itself and anything below it.
 /// Matching walks the request path in place: no allocation.
+/// A pattern of a deny rule compares literals ignoring ASCII case (<see cref="IgnoringCase"/>): routing and many
+/// upstreams are case-insensitive, so <c>/ADMIN</c> must not slip past a deny on <c>/admin</c>. Allow patterns stay
+/// exact, so neither side can be widened by changing case.
 /// </summary>
 internal sealed class PathPattern
 {
     /// <summary>Literal segments; null means "exactly one non-empty segment".</summary>
     private readonly string?[] _segments;
     private readonly bool _rest;
+    private readonly bool _ignoreCase;
 
-    private PathPattern(string text, string?[] segments, bool rest)
+    private PathPattern(string text, string?[] segments, bool rest, bool ignoreCase = false)
     {
         Text = text;
         _segments = segments;
         _rest = rest;
+        _ignoreCase = ignoreCase;
     }
+
+    public bool IgnoreCase => _ignoreCase;
+
+    /// <summary>The same pattern, comparing literal segments ignoring ASCII case (for deny rules).</summary>
+    public PathPattern IgnoringCase() => _ignoreCase ? this : new PathPattern(Text, _segments, _rest, ignoreCase: true);
 
     public string Text { get; }
 
@@ -133,7 +143,9 @@ internal sealed class PathPattern
             var end = slash < 0 ? span.Length : position + slash;
             var segment = span[position..end];
             var literal = segments[i];
-            if (literal is null ? segment.IsEmpty : !segment.SequenceEqual(literal))
+            if (literal is null
+                ? segment.IsEmpty
+                : !(_ignoreCase ? segment.Equals(literal, StringComparison.OrdinalIgnoreCase) : segment.SequenceEqual(literal)))
             {
                 return false;
             }

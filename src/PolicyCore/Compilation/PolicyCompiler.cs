@@ -44,7 +44,8 @@ internal static class PolicyCompiler
 
             foreach (var path in match.Paths)
             {
-                paths.Add(PathPattern.TryParse(path.Value, out var pattern, out _) ? pattern : throw Bug(rule, "paths"));
+                var compiled = PathPattern.TryParse(path.Value, out var pattern, out _) ? pattern : throw Bug(rule, "paths");
+                paths.Add(effect == Effect.Deny ? compiled.IgnoringCase() : compiled);
             }
         }
 

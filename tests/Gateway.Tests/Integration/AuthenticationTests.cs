@@ -87,6 +87,13 @@ public sealed class AuthenticationTests(StandardGatewayFixture f) : IClassFixtur
         { "malformed-spiffe-sub", "invalid_subject" },
         { "foreign-trust-domain", "trust_domain_not_allowed" },
         { "issuer-bound-elsewhere", "trust_domain_not_allowed" },
+        { "sub-leading-space-hides-spiffe", "invalid_subject" },
+        { "sub-uppercase-scheme-foreign-domain", "invalid_subject" },
+        { "sub-with-crlf", "invalid_subject" },
+        { "jti-with-crlf-header-injection", "invalid_claim" },
+        { "jti-non-ascii", "invalid_claim" },
+        { "jti-not-a-string", "malformed_token" },
+        { "crit-header", "malformed_token" },
     };
 
     [Theory]
@@ -240,6 +247,16 @@ public sealed class AuthenticationTests(StandardGatewayFixture f) : IClassFixtur
                 // A valid token from the 'other' issuer claiming a trust domain only 'example' may vouch for.
                 c["iss"] = "https://other.example.net";
                 break;
+            case "sub-leading-space-hides-spiffe": c["sub"] = " spiffe://evil.org/ns/payments/sa/api"; break;
+            case "sub-uppercase-scheme-foreign-domain": c["sub"] = "SPIFFE://evil.org/ns/payments/sa/api"; break;
+            case "sub-with-crlf": c["sub"] = "svc\r\nX-Workload-Id: root"; break;
+            case "jti-with-crlf-header-injection":
+                c["jti"] = "a\r\nContent-Length: 0\r\n\r\nPOST /admin/secrets/db HTTP/1.1\r\nHost: x\r\nX-Ignore: ";
+                break;
+            case "jti-non-ascii": c["jti"] = "ab\u00e9c"; break;
+            case "jti-not-a-string": c["jti"] = 12345; break;
+            case "crit-header":
+                return TestKeys.Sign(f.Keys.Rsa1, "RS256", c, new Dictionary<string, object> { ["crit"] = new[] { "exp-bogus" }, ["exp-bogus"] = 1 });
             default: throw new ArgumentException(name);
         }
 

@@ -70,14 +70,39 @@ public sealed class PolicyAndPathTests(StandardGatewayFixture f) : IClassFixture
         Assert.DoesNotContain(f.Gateway.UpstreamRequests, r => r.Path.Contains("secrets", StringComparison.Ordinal) || r.Path.Contains("..", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task CaseVariantOfDeniedPath_NotAnAllowBypass()
+    [Theory]
+    [InlineData("/admin/SECRETS/db")]
+    [InlineData("/admin/Secrets/db")]
+    [InlineData("/ADMIN/secrets/db")]
+    public async Task CaseVariantOfDeniedPath_StillDenied(string target)
     {
-        // Paths are case-sensitive: /ADMIN/secrets is not /admin/secrets, so it matches neither route's rules and
-        // falls to the catch-all route, where no rule allows it.
-        var (status, body) = await RawHttp.SendAsync(f.Gateway.PublicPort, "GET", "/ADMIN/secrets/db", "Authorization: Bearer " + f.Token());
+        // YARP routes ignore case and so do many upstreams: a deny on /admin/secrets/** must catch every spelling.
+        var (status, body) = await RawHttp.SendAsync(f.Gateway.PublicPort, "GET", target, "Authorization: Bearer " + f.Token());
         Assert.Equal(403, status);
-        Assert.Contains("no_matching_rule", body);
+        Assert.Contains("denied_by_rule", body);
+        Assert.DoesNotContain(f.Gateway.UpstreamRequests, r => r.Path.Contains("secrets", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("/admin/secrets./db")]
+    [InlineData("/admin/secrets%20/db")]
+    public async Task TrailingDotOrSpaceSegment_400Ambiguous(string target)
+    {
+        var (status, body) = await RawHttp.SendAsync(f.Gateway.PublicPort, "GET", target, "Authorization: Bearer " + f.Token());
+        Assert.Equal(400, status);
+        Assert.Contains("ambiguous_segment", body);
+    }
+
+    [Fact]
+    public async Task UnderscoreSpelledIdentityHeaders_Stripped()
+    {
+        var (status, _) = await RawHttp.SendAsync(f.Gateway.PublicPort, "GET", "/payments/underscore",
+            "Authorization: Bearer " + f.Token(), "X_Workload_Id: spiffe://example.org/ns/admin/sa/root",
+            "X_Workload_Trust_Domain: evil", "X_Forwarded_For: 10.0.0.1", "X-Amzn-Oidc-Identity: root");
+        Assert.Equal(200, status);
+        var seen = f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/underscore");
+        Assert.DoesNotContain(seen.Headers.Keys, k => k.Contains('_'));
+        Assert.False(seen.Headers.ContainsKey("X-Amzn-Oidc-Identity"));
     }
 
     [Fact]

@@ -71,13 +71,14 @@ internal sealed class TestKeys
         };
     }
 
-    public static string Sign(SecurityKey key, string alg, Dictionary<string, object> claims)
+    public static string Sign(SecurityKey key, string alg, Dictionary<string, object> claims, Dictionary<string, object>? header = null)
     {
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
             SigningCredentials = new SigningCredentials(key, alg),
+            AdditionalHeaderClaims = header,
         });
     }
 

@@ -17,7 +17,7 @@ public sealed class ReferenceEvaluatorTests : IDisposable
     private static readonly string[] RequestHosts = ["api.example.org", "x.example.org", "a.b.example.org", "example.org", "other.org"];
     private static readonly string[] Methods = ["GET", "POST", "DELETE"];
     private static readonly string[] Paths = ["/a", "/a/**", "/a/*", "/a/{id}/b", "/b", "/", "/a/", "/**"];
-    private static readonly string[] RequestPaths = ["/", "/a", "/a/", "/a/b", "/a/b/c", "/a/1/b", "/ab", "/b", "/b/"];
+    private static readonly string[] RequestPaths = ["/", "/a", "/a/", "/a/b", "/a/b/c", "/a/1/b", "/ab", "/b", "/b/", "/A", "/A/B", "/a/1/B"];
     private static readonly string[] Subjects = ["svc-a", "svc-*", "team/*", "team/**", "**"];
     private static readonly string[] RequestSubjects = ["svc-a", "svc-b", "team/x", "team/x/y", "svc-"];
     private static readonly string[] SpiffeIds = ["spiffe://example.org/ns/*/sa/x", "spiffe://example.org/ns/a/**", "spiffe://example.org/ns/a/sa/x"];
@@ -100,7 +100,7 @@ public sealed class ReferenceEvaluatorTests : IDisposable
         return (rule.Routes.Count == 0 || (context.RouteId is not null && rule.Routes.Contains(context.RouteId)))
             && (rule.Hosts.Count == 0 || rule.Hosts.Exists(h => HostMatches(h, context.Host)))
             && (rule.Methods.Count == 0 || rule.Methods.Contains(context.Method))
-            && (rule.Paths.Count == 0 || rule.Paths.Exists(p => PathMatches(p, context.Path)))
+            && (rule.Paths.Count == 0 || rule.Paths.Exists(p => PathMatches(p, context.Path, ignoreCase: rule.Effect == "deny")))
             && (rule.Subjects.Count == 0 || rule.Subjects.Exists(s => IdentityMatches(s, identity.Subject)))
             && (rule.SpiffeIds.Count == 0 || (identity.SpiffeId is not null && rule.SpiffeIds.Exists(s => IdentityMatches(s, identity.SpiffeId))))
             && (rule.ScopeContains is null || (identity.Claims.TryGetValue("scope", out var scopes) && Array.IndexOf(scopes, rule.ScopeContains) >= 0))
@@ -112,7 +112,7 @@ public sealed class ReferenceEvaluatorTests : IDisposable
             ? host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase) && host.Length > pattern.Length - 1
             : string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
 
-    private static bool PathMatches(string pattern, string path)
+    private static bool PathMatches(string pattern, string path, bool ignoreCase)
     {
         var p = pattern[1..].Split('/');
         var s = path[1..].Split('/');
@@ -126,7 +126,7 @@ public sealed class ReferenceEvaluatorTests : IDisposable
         for (var i = 0; i < fixedCount; i++)
         {
             var wildcard = p[i] == "*" || p[i].StartsWith('{');
-            if (wildcard ? s[i].Length == 0 : p[i] != s[i])
+            if (wildcard ? s[i].Length == 0 : !string.Equals(p[i], s[i], ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
             {
                 return false;
             }
