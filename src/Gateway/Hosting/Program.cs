@@ -47,7 +47,7 @@ public static class Program
             usage: gateway VERB [options]
               run      [--config FILE]   run the gateway (default config: config/gateway.json)
               demo     [--config FILE]   run the gateway in front of a built-in demo upstream, with the dev issuer,
-                                         and print curl lines that get 200, 401 and 403
+                                         and print (on stderr) curl lines that get 200, 401, 403 and 400
               token    --sub SUBJECT [--ttl 15m] [--aud AUDIENCE] [--claim NAME=VALUE]... [--config FILE]
                                          mint a development token from the dev issuer's key
               validate [--config FILE]   check the config and the policy files without starting; exit 1 on errors
@@ -56,7 +56,7 @@ public static class Program
     }
 
     /// <summary>Loads the config; when it enables the dev issuer, first makes sure its key exists.</summary>
-    internal static LoadedConfig Load(string configFile, out DevIssuer? dev)
+    internal static LoadedConfig Load(string configFile, out DevIssuer? dev, bool createDevKey = true)
     {
         dev = null;
         var full = Path.GetFullPath(configFile);
@@ -73,7 +73,7 @@ public static class Program
                 // The full load below reports it with its position.
             }
 
-            if (devOptions.Enabled)
+            if (devOptions.Enabled && createDevKey)
             {
                 var dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(full)!, devOptions.KeyDirectory));
                 dev = DevIssuer.LoadOrCreate(dir, devOptions.Issuer, devOptions.Audience);
@@ -95,7 +95,8 @@ public static class Program
 
     private static int Validate(CommandLine opts)
     {
-        var config = Load(opts.Get("config") ?? DefaultConfig, out _);
+        // Checking never writes anything: no dev key is generated here.
+        var config = Load(opts.Get("config") ?? DefaultConfig, out _, createDevKey: false);
         PrintDiagnostics(config);
         var errors = config.Diagnostics.Count(d => !d.IsWarning);
         var warnings = config.Diagnostics.Count - errors;
@@ -132,7 +133,12 @@ public static class Program
                 : value;
         }
 
-        _ = config;
+        var limit = config.Options.Issuers.FirstOrDefault(i => i.Issuer == dev.Issuer)?.MaxTokenLifetime;
+        if (limit is { } max && ttl > max)
+        {
+            Console.Error.WriteLine($"warning: --ttl {ttl} is longer than the issuer's MaxTokenLifetime {max}: the gateway will refuse this token (token_lifetime_exceeds_limit)");
+        }
+
         Console.WriteLine(dev.Mint(sub, ttl, claims, opts.Get("aud")));
         return 0;
     }
@@ -164,7 +170,7 @@ public static class Program
         await app.StartAsync();
         if (demo)
         {
-            PrintDemo(config, dev!);
+            PrintDemo(config, dev!, opts.Get("config"));
         }
 
         await app.WaitForShutdownAsync();
@@ -176,8 +182,9 @@ public static class Program
         return 0;
     }
 
-    private static void PrintDemo(LoadedConfig config, DevIssuer dev)
+    private static void PrintDemo(LoadedConfig config, DevIssuer dev, string? configArg)
     {
+        var configOption = configArg is null ? "" : $" --config {configArg}";
         var url = config.Options.Listen.Public.TrimEnd('/');
         var ok = dev.Mint("spiffe://demo.local/ns/shop/sa/frontend", TimeSpan.FromMinutes(30), new Dictionary<string, object> { ["scope"] = "orders.read" });
         var other = dev.Mint("spiffe://demo.local/ns/shop/sa/batch", TimeSpan.FromMinutes(30));
@@ -198,7 +205,10 @@ public static class Program
             403 — deny beats allow (admin paths are denied to every workload):
               curl -i -H "Authorization: Bearer {ok}" {url}/orders/admin/export
 
-            Mint other tokens: dotnet run --project src/Gateway -- token --sub spiffe://demo.local/ns/shop/sa/frontend --claim scope=orders.read
+            400 — an ambiguous path is refused, never guessed at:
+              curl -i --path-as-is -H "Authorization: Bearer {ok}" "{url}/orders/%2e%2e/admin"
+
+            Mint other tokens: dotnet run --project src/Gateway -- token{configOption} --sub spiffe://demo.local/ns/shop/sa/frontend --claim scope=orders.read
 
             """);
     }

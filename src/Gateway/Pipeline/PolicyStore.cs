@@ -67,7 +67,7 @@ internal sealed partial class PolicyStore
         [LoggerMessage(EventIds.PolicyReloaded, LogLevel.Information, "Policy reloaded: revision {Revision}, {Rules} rules")]
         public static partial void Reloaded(ILogger logger, long revision, int rules);
 
-        [LoggerMessage(EventIds.PolicyReloadRejected, LogLevel.Error, "Policy reload rejected with {Count} problems; revision {Revision} keeps serving")]
+        [LoggerMessage(EventIds.PolicyReloadRejected, LogLevel.Error, "Policy reload rejected (problems: {Count}); revision {Revision} keeps serving")]
         public static partial void ReloadRejected(ILogger logger, int count, long revision);
 
         [LoggerMessage(EventIds.PolicyDiagnostic, LogLevel.Error, "{Diagnostic}")]
