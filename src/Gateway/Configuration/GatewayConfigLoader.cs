@@ -97,6 +97,21 @@ public static class GatewayConfigLoader
         }
 
         var routeIds = ValidateReverseProxy(configuration, Error);
+        var before = diags.Count;
+        var (routes, clusters) = ProxyConfigReader.Read(configuration, Error);
+        if (diags.Count > before)
+        {
+            // Our own checks above already explain most problems; keep YARP's only where it found something new.
+            var yarp = diags.GetRange(before, diags.Count - before);
+            diags.RemoveRange(before, diags.Count - before);
+            foreach (var d in yarp)
+            {
+                if (!diags.Exists(x => x.Line == d.Line))
+                {
+                    diags.Add(d);
+                }
+            }
+        }
 
         var policyFiles = new List<string>();
         PolicySet? policy = null;
@@ -139,6 +154,8 @@ public static class GatewayConfigLoader
             Options = options,
             PolicyFiles = policyFiles,
             RouteIds = routeIds,
+            Routes = routes,
+            Clusters = clusters,
             Policy = policy,
             Diagnostics = diags,
         };

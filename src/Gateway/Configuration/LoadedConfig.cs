@@ -12,6 +12,8 @@ public sealed class LoadedConfig
     public required GatewayOptions Options { get; init; }
     public required IReadOnlyList<string> PolicyFiles { get; init; }
     public required IReadOnlySet<string> RouteIds { get; init; }
+    public IReadOnlyList<Yarp.ReverseProxy.Configuration.RouteConfig> Routes { get; init; } = [];
+    public IReadOnlyList<Yarp.ReverseProxy.Configuration.ClusterConfig> Clusters { get; init; } = [];
     public PolicySet? Policy { get; init; }
     public required IReadOnlyList<ConfigDiagnostic> Diagnostics { get; init; }
 

@@ -65,11 +65,14 @@ public static class GatewayHost
         services.AddSingleton(sp => new AuditWriter(config, metrics, sp.GetRequiredService<ILogger<AuditWriter>>(), settings.AuditSink));
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddSingleton(sp => new TokenCache(options.TokenCache.MaxEntries, settings.TimeProvider, metrics));
+        services.AddSingleton(sp => new IssuerFactory(settings, metrics, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => BuildAuthenticator(config, settings, sp));
+        services.AddSingleton<GatewayState>();
+        services.AddHostedService<ConfigFileWatcher>();
         services.AddHostedService<IssuerKeyHostedService>();
 
         services.AddReverseProxy()
-            .LoadFromConfig(config.Configuration.GetSection("ReverseProxy"))
+            .LoadFromMemory(config.Routes, config.Clusters)
             .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding)));
 
         var app = builder.Build();
@@ -105,35 +108,9 @@ public static class GatewayHost
 
     private static JwtAuthenticator BuildAuthenticator(LoadedConfig config, GatewayHostSettings settings, IServiceProvider sp)
     {
-        var metrics = sp.GetRequiredService<GatewayMetrics>();
-        var loggers = sp.GetRequiredService<ILoggerFactory>();
-        var issuers = new List<IssuerRuntime>();
-        foreach (var o in config.Options.Issuers)
-        {
-            var http = new HttpClient(settings.KeyFetchHandler ?? new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectTimeout = o.FetchTimeout,
-                AllowAutoRedirect = false,
-            }, disposeHandler: settings.KeyFetchHandler is null)
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-                MaxResponseContentBufferSize = 512 * 1024,
-            };
-            var fetcher = new ResilientFetcher(http, o.FetchTimeout);
-            KeySetSource source = o switch
-            {
-                { JwksFile: { } f } => new JwksFileSource(config.Resolve(f)),
-                { JwksUrl: { } u } => new JwksUrlSource(new Uri(u), fetcher),
-                { Discovery: { } d } => new OidcDiscoverySource(new Uri(d), o.Issuer, fetcher, requireHttps: !o.AllowInsecureHttp),
-                _ => throw new InvalidOperationException("issuer without key source"),
-            };
-            var manager = new IssuerKeyManager(source, o.Name, o.RefreshInterval, o.MinForcedRefreshInterval,
-                settings.TimeProvider, metrics, loggers.CreateLogger("Gateway.Identity.Keys"));
-            issuers.Add(new IssuerRuntime(o, manager));
-        }
-
-        return new JwtAuthenticator(issuers, sp.GetRequiredService<TokenCache>(), settings.TimeProvider, config.Options.Limits.MaxTokenLength);
+        var factory = sp.GetRequiredService<IssuerFactory>();
+        return new JwtAuthenticator(config.Options.Issuers.Select(o => factory.Create(o, config)).ToList(),
+            sp.GetRequiredService<TokenCache>(), settings.TimeProvider, config.Options.Limits.MaxTokenLength);
     }
 
     private static void Listen(KestrelServerOptions k, string url, bool admin)

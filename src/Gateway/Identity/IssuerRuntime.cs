@@ -14,6 +14,7 @@ internal sealed class IssuerRuntime
 
     public IssuerRuntime(IssuerOptions options, IssuerKeyManager keys)
     {
+        Options = options;
         Name = options.Name;
         Issuer = options.Issuer;
         Audiences = options.Audiences.ToArray();
@@ -27,6 +28,9 @@ internal sealed class IssuerRuntime
         EdDsaParameters = Base();
         EdDsaParameters.SignatureValidator = static (token, _) => new JsonWebToken(token);
     }
+
+    /// <summary>What the user wrote, to tell on reload whether this issuer changed.</summary>
+    public IssuerOptions Options { get; }
 
     public string Name { get; }
     public string Issuer { get; }

@@ -15,7 +15,7 @@ internal sealed class JwtAuthenticator
 {
     public const string AuthMethod = "jwt";
 
-    private readonly FrozenDictionary<string, IssuerRuntime> _issuers;
+    private volatile FrozenDictionary<string, IssuerRuntime> _issuers;
     private readonly TokenCache _cache;
     private readonly TimeProvider _time;
     private readonly int _maxTokenLength;
@@ -30,6 +30,14 @@ internal sealed class JwtAuthenticator
     }
 
     public IEnumerable<IssuerRuntime> Issuers => _issuers.Values;
+
+    /// <summary>Swaps the trusted issuers (config reload). Cached tokens are dropped: an issuer that left, or whose
+    /// checks changed, must not keep vouching through the cache.</summary>
+    public void ReplaceIssuers(IEnumerable<IssuerRuntime> issuers)
+    {
+        _issuers = issuers.ToFrozenDictionary(i => i.Issuer, StringComparer.Ordinal);
+        _cache.Clear();
+    }
 
     public async ValueTask<AuthResult> AuthenticateAsync(string token)
     {

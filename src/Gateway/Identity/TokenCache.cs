@@ -77,6 +77,15 @@ internal sealed class TokenCache : IDisposable
         }
     }
 
+    /// <summary>Drops every entry.</summary>
+    public void Clear()
+    {
+        foreach (var hash in _entries.Keys)
+        {
+            Remove(hash);
+        }
+    }
+
     /// <summary>Removes expired entries and entries whose key left the key set.</summary>
     public void Sweep()
     {

@@ -14,4 +14,8 @@ internal static class EventIds
     public const int AuditWriteFailed = 3002;
     public const int UpstreamError = 4001;
     public const int Started = 5001;
+    public const int ConfigReloaded = 6001;
+    public const int ConfigReloadRejected = 6002;
+    public const int ConfigDiagnostic = 6003;
+    public const int ConfigNeedsRestart = 6004;
 }

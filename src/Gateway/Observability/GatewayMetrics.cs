@@ -32,6 +32,8 @@ public sealed class GatewayMetrics
         TokenCacheEntries = f.CreateGauge("gateway_token_cache_entries", "Entries in the validated-token cache.");
         PolicyReloads = f.CreateCounter("gateway_policy_reload_total", "Policy reloads by outcome (success, failure).",
             new CounterConfiguration { LabelNames = ["outcome"] });
+        ConfigReloads = f.CreateCounter("gateway_config_reload_total", "Config file reloads by outcome (success, failure).",
+            new CounterConfiguration { LabelNames = ["outcome"] });
         PolicyRevision = f.CreateGauge("gateway_policy_revision", "Revision of the policy snapshot serving requests.");
         AuditRecords = f.CreateCounter("gateway_audit_records_total", "Audit records by outcome (written, dropped, failed).",
             new CounterConfiguration { LabelNames = ["outcome"] });
@@ -51,6 +53,7 @@ public sealed class GatewayMetrics
     public Gauge TokenCacheEntries { get; }
     public Counter PolicyReloads { get; }
     public Gauge PolicyRevision { get; }
+    public Counter ConfigReloads { get; }
     public Counter AuditRecords { get; }
     public Counter RejectedRequests { get; }
     public Gauge Gen2Collections { get; }

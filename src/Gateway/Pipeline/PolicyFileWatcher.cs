@@ -13,32 +13,26 @@ internal sealed class PolicyFileWatcher(PolicyStore store) : BackgroundService
     {
         var signal = new SemaphoreSlim(0);
         var watchers = new List<FileSystemWatcher>();
-        foreach (var dir in store.Files.Select(Path.GetDirectoryName).Distinct())
-        {
-            var w = new FileSystemWatcher(dir!)
-            {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
-                IncludeSubdirectories = false,
-            };
-            FileSystemEventHandler onChange = (_, e) =>
-            {
-                if (store.Files.Contains(e.FullPath))
-                {
-                    signal.Release();
-                }
-            };
-            w.Changed += onChange;
-            w.Created += onChange;
-            w.Renamed += (_, e) => signal.Release();
-            w.EnableRaisingEvents = true;
-            watchers.Add(w);
-        }
-
+        IReadOnlyList<string>? watchedFiles = null;
         var stamps = Stamps();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var files = store.Files;
+                if (!ReferenceEquals(files, watchedFiles))
+                {
+                    // First run, or a config reload changed the policy files: watch their folders.
+                    foreach (var w in watchers)
+                    {
+                        w.Dispose();
+                    }
+
+                    watchers = Watch(files, signal);
+                    watchedFiles = files;
+                    stamps = Stamps();
+                }
+
                 var changed = await signal.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
                 if (changed)
                 {
@@ -69,6 +63,38 @@ internal sealed class PolicyFileWatcher(PolicyStore store) : BackgroundService
                 w.Dispose();
             }
         }
+    }
+
+    private static List<FileSystemWatcher> Watch(IReadOnlyList<string> files, SemaphoreSlim signal)
+    {
+        var watchers = new List<FileSystemWatcher>();
+        foreach (var dir in files.Select(Path.GetDirectoryName).Distinct())
+        {
+            if (dir is null || !Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            var w = new FileSystemWatcher(dir)
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+                IncludeSubdirectories = false,
+            };
+            FileSystemEventHandler onChange = (_, e) =>
+            {
+                if (files.Contains(e.FullPath))
+                {
+                    signal.Release();
+                }
+            };
+            w.Changed += onChange;
+            w.Created += onChange;
+            w.Renamed += (_, _) => signal.Release();
+            w.EnableRaisingEvents = true;
+            watchers.Add(w);
+        }
+
+        return watchers;
     }
 
     private List<(DateTime, long)> Stamps()

@@ -11,8 +11,8 @@ namespace Gateway.Pipeline;
 /// </summary>
 internal sealed partial class PolicyStore
 {
-    private readonly IReadOnlyList<string> _files;
-    private readonly IReadOnlySet<string> _routeIds;
+    private IReadOnlyList<string> _files;
+    private IReadOnlySet<string> _routeIds;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<PolicyStore> _logger;
     private readonly object _reloadLock = new();
@@ -33,7 +33,24 @@ internal sealed partial class PolicyStore
     /// <summary>The snapshot to read once per request; null means fail closed.</summary>
     public PolicySet? Current => Volatile.Read(ref _current);
 
-    public IReadOnlyList<string> Files => _files;
+    public IReadOnlyList<string> Files => Volatile.Read(ref _files);
+
+    /// <summary>Config reload: new policy files and route ids, with the policy the new config compiled.</summary>
+    public void Replace(LoadedConfig config)
+    {
+        lock (_reloadLock)
+        {
+            var policy = config.Policy ?? throw new InvalidOperationException("a config without a compiled policy is never applied");
+            _routeIds = config.RouteIds;
+            Volatile.Write(ref _files, config.PolicyFiles);
+            _revision++;
+            var renumbered = PolicyLoader.LoadFiles(config.PolicyFiles, _revision, config.RouteIds).Policy ?? policy;
+            Interlocked.Exchange(ref _current, renumbered);
+            _revision = renumbered.Revision;
+            _metrics.PolicyRevision.Set(_revision);
+            Log.Reloaded(_logger, _revision, renumbered.RuleCount);
+        }
+    }
 
     /// <summary>Reloads every policy file. Returns the diagnostics; on any error the current snapshot is kept.</summary>
     public IReadOnlyList<PolicyCore.Diagnostics.Diagnostic> Reload()

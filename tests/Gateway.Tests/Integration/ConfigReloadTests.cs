@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>Editing the config file of a running gateway: a good change applies (routes, issuers, policy files), a bad
+/// one changes nothing and is counted.</summary>
+public sealed class ConfigReloadTests : IAsyncLifetime
+{
+    private const string Sub = "spiffe://example.org/ns/payments/sa/api";
+    private readonly TestKeys _keys = new();
+    private JwksServer _jwks = null!;
+    private TestGateway _gw = null!;
+
+    public async Task InitializeAsync()
+    {
+        _jwks = new JwksServer(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1)), TestGateway.Issuer);
+        await _jwks.StartAsync();
+        _gw = await TestGateway.StartAsync(new JsonArray(TestGateway.IssuerJson("example", TestGateway.Issuer, "JwksUrl", _jwks.JwksUrl)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gw.DisposeAsync();
+        await _jwks.DisposeAsync();
+    }
+
+    private string Token(string audience = "gateway")
+        => TestKeys.Sign(_keys.Rsa1, "RS256", TestKeys.Claims(TestGateway.Issuer, Sub, audience));
+
+    private async Task EditConfigAsync(Action<JsonObject> edit)
+    {
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(_gw.ConfigFile))!.AsObject();
+        edit(json);
+        await File.WriteAllTextAsync(_gw.ConfigFile, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private async Task<int> StatusAsync(string path, string token)
+    {
+        using var r = await _gw.GetAsync(path, token);
+        return (int)r.StatusCode;
+    }
+
+    [Fact]
+    public async Task GoodReload_NewRouteAndPolicyFileApplied()
+    {
+        Assert.Equal(403, await StatusAsync("/reports/q3", Token())); // only the catch-all route, no rule for it
+
+        await File.WriteAllTextAsync(Path.Combine(_gw.Directory, "reports.yaml"), """
+            version: 1
+            rules:
+              - id: reports-read
+                effect: allow
+                match:
+                  routes: [reports]
+                when:
+                  trust_domains: [example.org]
+            """);
+        await EditConfigAsync(c =>
+        {
+            c["ReverseProxy"]!["Routes"]!["reports"] = new JsonObject
+            {
+                ["ClusterId"] = "upstream",
+                ["Match"] = new JsonObject { ["Path"] = "/reports/{**rest}" },
+            };
+            c["Gateway"]!["Policies"]!.AsArray().Add("reports.yaml");
+        });
+
+        await _gw.WaitUntilAsync(async () => await StatusAsync("/reports/q3", Token()) == 200, "new route and policy applied");
+        Assert.Equal(200, await StatusAsync("/payments/1", Token()));
+        Assert.Contains("gateway_config_reload_total{outcome=\"success\"}", await _gw.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task BadReload_LastGoodConfigKeepsServing()
+    {
+        Assert.Equal(200, await StatusAsync("/payments/1", Token()));
+
+        // A typo'd setting, a refused algorithm, and a route to a cluster that does not exist, all at once.
+        await EditConfigAsync(c =>
+        {
+            var issuer = c["Gateway"]!["Issuers"]![0]!.AsObject();
+            issuer["Algorithms"] = new JsonArray("HS256");
+            issuer["ClockSkw"] = "00:00:10";
+            c["ReverseProxy"]!["Routes"]!["payments"]!["ClusterId"] = "missing";
+        });
+        await _gw.WaitUntilAsync(async () => (await _gw.MetricsAsync()).Contains("gateway_config_reload_total{outcome=\"failure\"}"),
+            "reload refused");
+        Assert.Equal(200, await StatusAsync("/payments/1", Token()));
+
+        // Not even JSON.
+        await File.WriteAllTextAsync(_gw.ConfigFile, "{ \"Gateway\": ");
+        await Task.Delay(1500);
+        Assert.Equal(200, await StatusAsync("/payments/1", Token()));
+        var metrics = await _gw.MetricsAsync();
+        Assert.Contains("gateway_config_reload_total{outcome=\"failure\"} 2", metrics);
+    }
+
+    [Fact]
+    public async Task IssuerChange_AudienceNarrowed_CachedTokensRefused()
+    {
+        var token = Token();
+        Assert.Equal(200, await StatusAsync("/payments/1", token)); // cached now
+
+        await EditConfigAsync(c => c["Gateway"]!["Issuers"]![0]!["Audiences"] = new JsonArray("payments-only"));
+        await _gw.WaitUntilAsync(async () => await StatusAsync("/payments/1", token) == 401, "old audience refused");
+        using var refused = await _gw.GetAsync("/payments/1", token);
+        await ProblemAssert.IsProblemAsync(refused, 401, "invalid_audience");
+        Assert.Equal(200, await StatusAsync("/payments/1", Token("payments-only")));
+    }
+}
