@@ -6,12 +6,25 @@ namespace Gateway.Audit;
 
 /// <summary>Outermost stage of the public pipeline: opens the request's record, and after everything else has run,
 /// counts the decision, times the request and hands one audit record to the background writer.</summary>
-internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, GatewayMetrics metrics, TimeProvider time)
+internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, GatewayMetrics metrics, TimeProvider time,
+    Configuration.GatewayOptions options)
 {
+    private readonly bool _serverTiming = options.Observability.ServerTiming;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = new GatewayRequestFeature { StartTimestamp = time.GetTimestamp() };
         context.Features.Set(feature);
+        if (_serverTiming)
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var (ctx, f, clock) = ((HttpContext, GatewayRequestFeature, TimeProvider))state;
+                ctx.Response.Headers["Server-Timing"] = ServerTiming.Format(f, clock);
+                return Task.CompletedTask;
+            }, (context, feature, time));
+        }
+
         try
         {
             await next(context).ConfigureAwait(false);

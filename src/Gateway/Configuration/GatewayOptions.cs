@@ -14,6 +14,15 @@ public sealed class GatewayOptions
     public TokenCacheOptions TokenCache { get; set; } = new();
     public LimitsOptions Limits { get; set; } = new();
     public DevIssuerOptions DevIssuer { get; set; } = new();
+    public ObservabilityOptions Observability { get; set; } = new();
+}
+
+public sealed class ObservabilityOptions
+{
+    /// <summary>Add a <c>Server-Timing</c> response header with the gateway's stage durations (auth, policy, upstream
+    /// time to first byte, total). Off by default: timings tell a client how its credential was processed. Turn it on
+    /// for load tests and on internal listeners.</summary>
+    public bool ServerTiming { get; set; }
 }
 
 public sealed class ListenOptions

@@ -17,4 +17,6 @@ internal sealed class GatewayRequestFeature
     public string Outcome { get; set; } = "reject";
     public double AuthSeconds { get; set; }
     public double PolicySeconds { get; set; }
+    /// <summary>When forwarding began (0 when the request was not forwarded).</summary>
+    public long UpstreamStartTimestamp { get; set; }
 }

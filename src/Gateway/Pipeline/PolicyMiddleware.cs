@@ -53,6 +53,7 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
         }
 
         feature.Outcome = "allow";
+        feature.UpstreamStartTimestamp = time.GetTimestamp();
         return next(context);
     }
 
