@@ -41,8 +41,8 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, 
         {
             var elapsed = time.GetElapsedTime(feature.StartTimestamp);
             var route = feature.RouteId ?? "none";
-            metrics.Decisions.WithLabels(route, feature.Outcome, feature.Reason ?? "none").Inc();
-            metrics.RequestDuration.WithLabels(route).Observe(elapsed.TotalSeconds);
+            metrics.Decision(route, feature.Outcome, feature.Reason ?? "none").Inc();
+            metrics.RequestDurationFor(route).Observe(elapsed.TotalSeconds);
             var id = feature.Identity;
             await writer.WriteAsync(new AuditRecord(
                 time.GetUtcNow(),

@@ -11,6 +11,13 @@ public sealed class GatewayMetrics
     private static readonly double[] LatencyBuckets =
         [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+    static GatewayMetrics()
+    {
+        // prometheus-net by default starts adapters that listen to every EventCounter and Meter in the process
+        // (Kestrel, HttpClient, runtime): measurable cost on every proxied request. The gateway exports its own metrics.
+        Metrics.SuppressDefaultMetrics();
+    }
+
     public GatewayMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
@@ -41,6 +48,17 @@ public sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["reason"] });
         Gen2Collections = f.CreateGauge("gateway_gc_gen2_collections", "Full (gen 2) garbage collections since start.");
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Counter.Child> _decisions = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Histogram.Child> _requestDurations = new();
+
+    /// <summary>The decision counter's child for these labels, cached (no label array per request). The label sets
+    /// are bounded: route ids come from the config, outcomes and reasons are fixed codes.</summary>
+    public Counter.Child Decision(string route, string outcome, string reason)
+        => _decisions.GetOrAdd((route, outcome, reason), static (k, c) => c.WithLabels(k.Item1, k.Item2, k.Item3), Decisions);
+
+    public Histogram.Child RequestDurationFor(string route)
+        => _requestDurations.GetOrAdd(route, static (r, h) => h.WithLabels(r), RequestDuration);
 
     public CollectorRegistry Registry { get; }
     public Counter Decisions { get; }
