@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using LoadTool.Cli;
+using LoadTool.Identity;
+
+namespace LoadTool.Load;
+
+/// <summary>
+/// Runs the whole benchmark: for each round, for each target in turn (A B A B …), a warm-up phase (discarded) and a
+/// measured phase (kept). Alternating instead of running all of A then all of B spreads slow drifts of a shared
+/// machine (thermal, noisy neighbours, GC of the tool) over every target alike.
+/// </summary>
+internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet credentials, TextWriter progress)
+{
+    private volatile PhaseRecorder? _current;
+    private volatile string _label = "";
+    private long _lastCompleted;
+    private long _lastSent;
+    private long _lastTick;
+    private bool _lineOpen;
+
+    /// <summary>Target name → its measured phases, one per round.</summary>
+    public async Task<Dictionary<string, List<PhaseRecorder>>> RunAsync(CancellationToken cancellation)
+    {
+        var maxConnections = options.Mode == LoadMode.Closed ? options.Concurrency : options.MaxInFlight;
+        var clients = options.Targets
+            .Select(t => new TargetClient(t.Name, new RequestPlan(t.BaseUri, options.Paths, credentials, options.BadPercent, options.ForbiddenPath),
+                options.Method, options.Headers, maxConnections, options.Timeout))
+            .ToList();
+        var waiter = new PreciseWaiter(options.SpinMicroseconds);
+        var results = options.Targets.ToDictionary(t => t.Name, _ => new List<PhaseRecorder>(), StringComparer.Ordinal);
+        using var timer = options.Quiet ? null : new Timer(_ => PrintProgress(final: false), null, 1000, 1000);
+        try
+        {
+            for (var round = 1; round <= options.Rounds && !cancellation.IsCancellationRequested; round++)
+            {
+                foreach (var client in clients)
+                {
+                    var prefix = options.Rounds > 1 ? $"round {round}/{options.Rounds} " : "";
+                    if (options.Warmup > TimeSpan.Zero)
+                    {
+                        var warm = new PhaseRecorder(client.Name, measured: false);
+                        await RunPhaseAsync(client, warm, waiter, $"{prefix}{client.Name} warm-up", cancellation).ConfigureAwait(false);
+                    }
+
+                    var measured = new PhaseRecorder(client.Name, measured: true);
+                    await RunPhaseAsync(client, measured, waiter, $"{prefix}{client.Name} measure", cancellation).ConfigureAwait(false);
+                    results[client.Name].Add(measured);
+                }
+            }
+        }
+        finally
+        {
+            _current = null;
+            foreach (var c in clients)
+            {
+                c.Dispose();
+            }
+        }
+
+        return results;
+    }
+
+    private async Task RunPhaseAsync(TargetClient client, PhaseRecorder recorder, PreciseWaiter waiter, string label, CancellationToken cancellation)
+    {
+        var warmup = !recorder.Measured;
+        lock (this)
+        {
+            EndLine();
+            _label = label;
+            _lastCompleted = 0;
+            _lastSent = 0;
+            _lastTick = Stopwatch.GetTimestamp();
+            _current = recorder;
+        }
+
+        switch (options.Mode)
+        {
+            case LoadMode.Closed:
+                await PhaseRunner.RunClosedAsync(client, options.Concurrency, warmup ? options.Warmup : options.Duration,
+                    warmup ? null : options.Requests, recorder, cancellation).ConfigureAwait(false);
+                break;
+            default:
+                OpenLoopSchedule schedule;
+                long total;
+                if (warmup)
+                {
+                    var rate = options.Mode == LoadMode.Ramp ? options.RateFrom : options.Rate;
+                    schedule = OpenLoopSchedule.Constant(rate);
+                    total = schedule.CountWithin(options.Warmup);
+                    recorder.RequestedRate = rate;
+                }
+                else
+                {
+                    schedule = options.Mode == LoadMode.Ramp
+                        ? OpenLoopSchedule.Ramp(options.RateFrom, options.RateTo, options.Duration)
+                        : OpenLoopSchedule.Constant(options.Rate);
+                    total = options.Requests ?? schedule.CountWithin(options.Duration);
+                    recorder.RequestedRate = options.RequestedRate;
+                }
+
+                await PhaseRunner.RunOpenAsync(client, schedule, total, options.MaxInFlight, options.Timeout, waiter, recorder, cancellation)
+                    .ConfigureAwait(false);
+                break;
+        }
+
+        lock (this)
+        {
+            PrintProgress(final: true);
+            EndLine();
+            _current = null;
+        }
+    }
+
+    private void PrintProgress(bool final)
+    {
+        lock (this)
+        {
+            var r = _current;
+            if (r is null || options.Quiet)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var dt = Math.Max(1e-6, (now - _lastTick) / (double)Stopwatch.Frequency);
+            var completed = r.Completed;
+            var sent = r.Sent;
+            if (final)
+            {
+                // The phase summary: averages over the whole phase rather than the last partial second.
+                dt = Math.Max(1e-6, (now - r.StartTicks) / (double)Stopwatch.Frequency);
+                _lastCompleted = 0;
+                _lastSent = 0;
+            }
+
+            var rps = (completed - _lastCompleted) / dt;
+            var sendRate = (sent - _lastSent) / dt;
+            _lastCompleted = completed;
+            _lastSent = sent;
+            _lastTick = now;
+            double p99Ms;
+            try
+            {
+                p99Ms = r.Latency.TotalCount == 0 ? 0 : r.Latency.GetValueAtPercentile(99) / 1000.0;
+            }
+            catch (Exception)
+            {
+                p99Ms = double.NaN; // a read racing concurrent writes; the next tick will do
+            }
+
+            var elapsed = (now - r.StartTicks) / (double)Stopwatch.Frequency;
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"[{_label}{(final ? " done" : "")}] {elapsed,5:F1}s  sent/s {sendRate,8:F0}  done/s {rps,8:F0}  p99 {p99Ms,8:F3} ms  in-flight {Math.Max(0, sent - completed),5}  errors {r.TransportErrors}");
+            if (Console.IsErrorRedirected || !ReferenceEquals(progress, Console.Error))
+            {
+                progress.WriteLine(line);
+            }
+            else
+            {
+                progress.Write("\r" + line.PadRight(120));
+                _lineOpen = true;
+            }
+        }
+    }
+
+    private void EndLine()
+    {
+        if (_lineOpen)
+        {
+            progress.WriteLine();
+            _lineOpen = false;
+        }
+    }
+}

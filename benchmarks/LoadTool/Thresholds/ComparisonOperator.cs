@@ -1,0 +1,11 @@
+namespace LoadTool.Thresholds;
+
+internal enum ComparisonOperator
+{
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+}
