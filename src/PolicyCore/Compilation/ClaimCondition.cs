@@ -5,7 +5,7 @@ namespace PolicyCore.Compilation;
 /// <summary>
 /// A claim condition: <c>equals</c> (the claim has exactly one value, equal to the operand), <c>contains</c> (one of the
 /// claim's values equals the operand) or <c>contains_any</c> (one of the values equals one of the operands). A missing
-/// claim never matches. Comparisons are ordinal.
+/// claim cannot be evaluated; so cannot <c>equals</c> on a claim with several values (wrong shape). Comparisons are ordinal.
 /// </summary>
 internal sealed class ClaimCondition(string name, ClaimOperator op, string[] operands) : RuleCondition
 {
@@ -13,16 +13,21 @@ internal sealed class ClaimCondition(string name, ClaimOperator op, string[] ope
 
     public ClaimOperator Operator { get; } = op;
 
-    public override bool Matches(RequestContext context, PolicyIdentity identity)
+    public override Truth Evaluate(RequestContext context, PolicyIdentity identity)
     {
         if (!identity.Claims.TryGetValue(Name, out var values) || values is null)
         {
-            return false;
+            return Truth.Error;
         }
 
         if (Operator == ClaimOperator.Equal)
         {
-            return values.Length == 1 && string.Equals(values[0], operands[0], StringComparison.Ordinal);
+            if (values.Length != 1)
+            {
+                return Truth.Error;
+            }
+
+            return string.Equals(values[0], operands[0], StringComparison.Ordinal) ? Truth.True : Truth.False;
         }
 
         foreach (var value in values)
@@ -31,11 +36,18 @@ internal sealed class ClaimCondition(string name, ClaimOperator op, string[] ope
             {
                 if (string.Equals(value, operand, StringComparison.Ordinal))
                 {
-                    return true;
+                    return Truth.True;
                 }
             }
         }
 
-        return false;
+        return Truth.False;
     }
+
+    public override string Describe() => Operator switch
+    {
+        ClaimOperator.Equal => $"claims: {Name} equals {operands[0]}",
+        ClaimOperator.Contains => $"claims: {Name} contains {operands[0]}",
+        _ => $"claims: {Name} contains_any {List(operands)}",
+    };
 }

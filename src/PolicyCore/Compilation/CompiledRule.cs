@@ -19,7 +19,10 @@ internal sealed class CompiledRule
         string[] methods,
         HostPattern[] hosts,
         PathPattern[] paths,
-        RuleCondition[] conditions)
+        RuleCondition[] conditions,
+        RuleMode mode = RuleMode.Enforce,
+        RuleObligations? obligations = null,
+        PolicyRule? info = null)
     {
         Id = id;
         Effect = effect;
@@ -32,11 +35,21 @@ internal sealed class CompiledRule
         Hosts = hosts;
         Paths = paths;
         Conditions = conditions;
+        Mode = mode;
+        Obligations = obligations;
+        Info = info ?? new PolicyRule(
+            id, effect, mode, null, file, line, column, order, routes, methods, [.. hosts.Select(h => h.Text)],
+            [.. paths.Select(p => p.Text)], new Dictionary<string, IReadOnlyList<string>>(), [], [],
+            [.. conditions.Select(c => c.Describe())], obligations);
     }
 
     public string Id { get; }
 
     public Effect Effect { get; }
+
+    public RuleMode Mode { get; }
+
+    public bool IsShadow => Mode == RuleMode.Shadow;
 
     /// <summary>Position in load order (files in the order given, rules in file order).</summary>
     public int Order { get; }
@@ -56,6 +69,11 @@ internal sealed class CompiledRule
     public PathPattern[] Paths { get; }
 
     public RuleCondition[] Conditions { get; }
+
+    public RuleObligations? Obligations { get; }
+
+    /// <summary>The public view for tools.</summary>
+    public PolicyRule Info { get; }
 
     /// <summary>True when the request's route is allowed by this rule (empty list = any route; no route = only those).</summary>
     public bool MatchesRoute(string? routeId)
@@ -81,33 +99,76 @@ internal sealed class CompiledRule
         return false;
     }
 
-    /// <summary>Everything but the route: cheap request checks first, then identity conditions.</summary>
-    public bool Matches(RequestContext context, PolicyIdentity identity)
+    /// <summary>Everything but the route: cheap request checks first, then conditions (Kleene AND).</summary>
+    public Truth Evaluate(RequestContext context, PolicyIdentity identity)
     {
         if (Methods.Length != 0 && !MatchesMethod(context.Method))
         {
-            return false;
+            return Truth.False;
         }
 
         if (Hosts.Length != 0 && !MatchesHost(context.Host))
         {
-            return false;
+            return Truth.False;
         }
 
         if (Paths.Length != 0 && !MatchesPath(context.Path))
         {
-            return false;
+            return Truth.False;
         }
 
+        return RuleCondition.All(Conditions, context, identity);
+    }
+
+    /// <summary>True only when the rule matches (an unevaluable rule does not).</summary>
+    public bool Matches(RequestContext context, PolicyIdentity identity) => Evaluate(context, identity) == Truth.True;
+
+    /// <summary>For explanations: the outcome and, unless matched, the first part that failed (or could not be evaluated).</summary>
+    public (Truth Outcome, string? Failed) Explain(RequestContext context, PolicyIdentity? identity)
+    {
+        if (!MatchesRoute(context.RouteId))
+        {
+            return (Truth.False, context.RouteId is null
+                ? $"match.routes: the request has no route; the rule needs {RuleCondition.List(Routes)}"
+                : $"match.routes: '{context.RouteId}' is not one of {RuleCondition.List(Routes)}");
+        }
+
+        if (Methods.Length != 0 && !MatchesMethod(context.Method))
+        {
+            return (Truth.False, $"match.methods: '{context.Method}' is not one of {RuleCondition.List(Methods)}");
+        }
+
+        if (Hosts.Length != 0 && !MatchesHost(context.Host))
+        {
+            return (Truth.False, $"match.hosts: '{context.Host}' matches none of {RuleCondition.List(Hosts.Select(h => h.Text))}");
+        }
+
+        if (Paths.Length != 0 && !MatchesPath(context.Path))
+        {
+            return (Truth.False, $"match.paths: '{context.Path}' matches none of {RuleCondition.List(Paths.Select(p => p.Text))}");
+        }
+
+        if (identity is null)
+        {
+            return (Truth.False, "the request is anonymous: no rule matches it");
+        }
+
+        string? firstError = null;
         foreach (var condition in Conditions)
         {
-            if (!condition.Matches(context, identity))
+            var truth = condition.Evaluate(context, identity);
+            if (truth == Truth.False)
             {
-                return false;
+                return (Truth.False, condition.Describe());
+            }
+
+            if (truth == Truth.Error)
+            {
+                firstError ??= condition.Describe() + " (cannot be evaluated)";
             }
         }
 
-        return true;
+        return firstError is null ? (Truth.True, null) : (Truth.Error, firstError);
     }
 
     private bool MatchesMethod(string? method)

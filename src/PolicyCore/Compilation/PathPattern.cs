@@ -27,6 +27,15 @@ internal sealed class PathPattern
 
     public bool IgnoreCase => _ignoreCase;
 
+    /// <summary>The literal first segment (what the index keys on), or null when the first segment is a wildcard or <c>**</c>.</summary>
+    public string? FirstLiteral => _segments.Length == 0 ? null : _segments[0];
+
+    /// <summary>Literal segments (null = one-segment wildcard), without a final <c>**</c>.</summary>
+    public IReadOnlyList<string?> Segments => _segments;
+
+    /// <summary>True when the pattern ends with <c>/**</c>.</summary>
+    public bool HasRest => _rest;
+
     /// <summary>The same pattern, comparing literal segments ignoring ASCII case (for deny rules).</summary>
     public PathPattern IgnoringCase() => _ignoreCase ? this : new PathPattern(Text, _segments, _rest, ignoreCase: true);
 

@@ -1,17 +1,21 @@
 using System.Collections.Frozen;
+using PolicyCore.Model;
 
 namespace PolicyCore.Compilation;
 
 /// <summary>
-/// Route id → the rules that can apply on that route (rules naming it plus rules with no route restriction, in load
-/// order). Requests without a route, or on a route no rule names, see only the unrestricted rules.
+/// Where to look for a request's candidate rules. Two independent method/path indexes: one per route id (rules naming
+/// that route) and one for rules without <c>routes</c>. Each indexes by HTTP method, then by the first path segment
+/// (ASCII case-insensitive, a superset for the case-sensitive allow patterns). A lookup returns two slots (route and
+/// route-less), which the evaluator merges by load order. A rule is only left out of a cell when its method list or
+/// path patterns could never match there, so the result equals a linear scan.
 /// </summary>
 internal sealed class RuleIndex
 {
-    private readonly FrozenDictionary<string, RuleBucket> _byRoute;
-    private readonly RuleBucket _anyRoute;
+    private readonly FrozenDictionary<string, MethodPathIndex> _byRoute;
+    private readonly MethodPathIndex _anyRoute;
 
-    private RuleIndex(FrozenDictionary<string, RuleBucket> byRoute, RuleBucket anyRoute)
+    private RuleIndex(FrozenDictionary<string, MethodPathIndex> byRoute, MethodPathIndex anyRoute)
     {
         _byRoute = byRoute;
         _anyRoute = anyRoute;
@@ -22,7 +26,7 @@ internal sealed class RuleIndex
     public static RuleIndex Build(CompiledRule[] rules)
     {
         var unrestricted = new List<CompiledRule>();
-        var routeIds = new HashSet<string>(StringComparer.Ordinal);
+        var byRoute = new Dictionary<string, List<CompiledRule>>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
             if (rule.Routes.Length == 0)
@@ -32,40 +36,169 @@ internal sealed class RuleIndex
 
             foreach (var route in rule.Routes)
             {
-                routeIds.Add(route);
+                if (!byRoute.TryGetValue(route, out var list))
+                {
+                    byRoute.Add(route, list = []);
+                }
+
+                list.Add(rule);
             }
         }
 
-        var byRoute = new Dictionary<string, RuleBucket>(StringComparer.Ordinal);
-        foreach (var routeId in routeIds)
+        var built = new Dictionary<string, MethodPathIndex>(byRoute.Count, StringComparer.Ordinal);
+        foreach (var (route, list) in byRoute)
         {
-            var applicable = new List<CompiledRule>();
+            built.Add(route, MethodPathIndex.Build(list));
+        }
+
+        return new RuleIndex(built.ToFrozenDictionary(StringComparer.Ordinal), MethodPathIndex.Build(unrestricted));
+    }
+
+    /// <summary>The candidate slots: rules of the request's route, and rules without routes.</summary>
+    public void Find(RequestContext context, out RuleSlot routed, out RuleSlot unrouted)
+    {
+        var routeId = context.RouteId;
+        routed = routeId is not null && _byRoute.TryGetValue(routeId, out var index)
+            ? index.Find(context.Method, context.Path)
+            : RuleSlot.Empty;
+        unrouted = _anyRoute.Find(context.Method, context.Path);
+    }
+
+    /// <summary>A method → first segment → slot index over one set of rules.</summary>
+    private sealed class MethodPathIndex
+    {
+        private readonly FrozenDictionary<string, SegmentIndex> _byMethod;
+        private readonly SegmentIndex _anyMethod;
+
+        private MethodPathIndex(FrozenDictionary<string, SegmentIndex> byMethod, SegmentIndex anyMethod)
+        {
+            _byMethod = byMethod;
+            _anyMethod = anyMethod;
+        }
+
+        public static MethodPathIndex Build(List<CompiledRule> rules)
+        {
+            var methods = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var anyMethod = new List<CompiledRule>();
             foreach (var rule in rules)
             {
-                if (rule.MatchesRoute(routeId))
+                if (rule.Methods.Length == 0)
                 {
-                    applicable.Add(rule);
+                    anyMethod.Add(rule);
+                }
+
+                methods.UnionWith(rule.Methods);
+            }
+
+            var byMethod = new Dictionary<string, SegmentIndex>(StringComparer.OrdinalIgnoreCase);
+            foreach (var method in methods)
+            {
+                var applicable = new List<CompiledRule>();
+                foreach (var rule in rules)
+                {
+                    if (rule.Methods.Length == 0 || Array.Exists(rule.Methods, m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        applicable.Add(rule);
+                    }
+                }
+
+                byMethod.Add(method, SegmentIndex.Build(applicable));
+            }
+
+            return new MethodPathIndex(byMethod.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), SegmentIndex.Build(anyMethod));
+        }
+
+        public RuleSlot Find(string? method, string? path)
+        {
+            var segments = method is not null && _byMethod.TryGetValue(method, out var index) ? index : _anyMethod;
+            return segments.Find(path);
+        }
+    }
+
+    /// <summary>First path segment → slot; rules whose patterns do not all start with a literal are in every slot.</summary>
+    private sealed class SegmentIndex
+    {
+        private readonly FrozenDictionary<string, RuleSlot> _bySegment;
+        private readonly FrozenDictionary<string, RuleSlot>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly RuleSlot _other;
+
+        private SegmentIndex(FrozenDictionary<string, RuleSlot> bySegment, RuleSlot other)
+        {
+            _bySegment = bySegment;
+            _lookup = bySegment.GetAlternateLookup<ReadOnlySpan<char>>();
+            _other = other;
+        }
+
+        public static SegmentIndex Build(List<CompiledRule> rules)
+        {
+            var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var other = new List<CompiledRule>();
+            foreach (var rule in rules)
+            {
+                var first = FirstSegments(rule);
+                if (first is null)
+                {
+                    other.Add(rule);
+                }
+                else
+                {
+                    keys.UnionWith(first);
                 }
             }
 
-            byRoute.Add(routeId, Split(applicable));
+            var bySegment = new Dictionary<string, RuleSlot>(StringComparer.OrdinalIgnoreCase);
+            foreach (var key in keys)
+            {
+                var applicable = new List<CompiledRule>();
+                foreach (var rule in rules)
+                {
+                    var first = FirstSegments(rule);
+                    if (first is null || first.Contains(key, StringComparer.OrdinalIgnoreCase))
+                    {
+                        applicable.Add(rule);
+                    }
+                }
+
+                bySegment.Add(key, RuleSlot.Create(applicable));
+            }
+
+            return new SegmentIndex(bySegment.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), RuleSlot.Create(other));
         }
 
-        return new RuleIndex(byRoute.ToFrozenDictionary(StringComparer.Ordinal), Split(unrestricted));
-    }
-
-    public RuleBucket Find(string? routeId)
-        => routeId is not null && _byRoute.TryGetValue(routeId, out var bucket) ? bucket : _anyRoute;
-
-    private static RuleBucket Split(List<CompiledRule> rules)
-    {
-        var denies = new List<CompiledRule>();
-        var allows = new List<CompiledRule>();
-        foreach (var rule in rules)
+        /// <summary>The literal first segments of every path pattern, or null when some pattern (or no pattern) accepts any.</summary>
+        private static string[]? FirstSegments(CompiledRule rule)
         {
-            (rule.Effect == Model.Effect.Deny ? denies : allows).Add(rule);
+            if (rule.Paths.Length == 0)
+            {
+                return null;
+            }
+
+            var result = new string[rule.Paths.Length];
+            for (var i = 0; i < result.Length; i++)
+            {
+                var literal = rule.Paths[i].FirstLiteral;
+                if (literal is null)
+                {
+                    return null;
+                }
+
+                result[i] = literal;
+            }
+
+            return result;
         }
 
-        return denies.Count == 0 && allows.Count == 0 ? RuleBucket.Empty : new RuleBucket([.. denies], [.. allows]);
+        public RuleSlot Find(string? path)
+        {
+            if (_bySegment.Count == 0 || path is null || path.Length == 0 || path[0] != '/')
+            {
+                return _other;
+            }
+
+            var rest = path.AsSpan(1);
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            return _lookup.TryGetValue(segment, out var slot) ? slot : _other;
+        }
     }
 }

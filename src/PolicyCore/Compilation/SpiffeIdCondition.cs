@@ -2,25 +2,27 @@ using PolicyCore.Model;
 
 namespace PolicyCore.Compilation;
 
-/// <summary><c>spiffe_ids</c>: the identity's SPIFFE id matches any of the patterns; no SPIFFE id never matches.</summary>
+/// <summary><c>spiffe_ids</c>: the identity's SPIFFE id matches any of the patterns; no SPIFFE id cannot be evaluated.</summary>
 internal sealed class SpiffeIdCondition(IdentityPattern[] patterns) : RuleCondition
 {
-    public override bool Matches(RequestContext context, PolicyIdentity identity)
+    public override Truth Evaluate(RequestContext context, PolicyIdentity identity)
     {
         var spiffeId = identity.SpiffeId;
         if (spiffeId is null)
         {
-            return false;
+            return Truth.Error;
         }
 
         foreach (var pattern in patterns)
         {
             if (pattern.Matches(spiffeId))
             {
-                return true;
+                return Truth.True;
             }
         }
 
-        return false;
+        return Truth.False;
     }
+
+    public override string Describe() => "spiffe_ids: " + List(patterns.Select(p => p.Text));
 }

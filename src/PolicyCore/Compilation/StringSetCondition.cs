@@ -4,13 +4,13 @@ namespace PolicyCore.Compilation;
 
 /// <summary>
 /// <c>trust_domains</c>, <c>issuers</c>, <c>auth_methods</c>: one identity attribute equals any of the values
-/// (a missing attribute never matches).
+/// (a missing attribute cannot be evaluated).
 /// </summary>
 internal sealed class StringSetCondition(IdentityAttribute attribute, string[] values, StringComparison comparison) : RuleCondition
 {
     public IdentityAttribute Attribute { get; } = attribute;
 
-    public override bool Matches(RequestContext context, PolicyIdentity identity)
+    public override Truth Evaluate(RequestContext context, PolicyIdentity identity)
     {
         var actual = Attribute switch
         {
@@ -22,17 +22,24 @@ internal sealed class StringSetCondition(IdentityAttribute attribute, string[] v
 
         if (actual is null)
         {
-            return false;
+            return Truth.Error;
         }
 
         foreach (var value in values)
         {
             if (string.Equals(actual, value, comparison))
             {
-                return true;
+                return Truth.True;
             }
         }
 
-        return false;
+        return Truth.False;
     }
+
+    public override string Describe() => Attribute switch
+    {
+        IdentityAttribute.TrustDomain => "trust_domains: ",
+        IdentityAttribute.Issuer => "issuers: ",
+        _ => "auth_methods: ",
+    } + List(values);
 }

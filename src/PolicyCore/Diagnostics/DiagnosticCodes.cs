@@ -39,6 +39,39 @@ public static class DiagnosticCodes
     public const string DuplicateKey = "PC1017";
     /// <summary>A YAML feature the policy language does not accept (aliases, several documents, complex keys).</summary>
     public const string UnsupportedYaml = "PC1018";
+    /// <summary>A construct of version 2 (roles, identities, labels, attributes, time, headers, query, not/any/all, mode,
+    /// obligations, spiffe_path) in a <c>version: 1</c> file.</summary>
+    public const string RequiresVersionTwo = "PC1019";
+    /// <summary>A rule or role names a role that no file defines.</summary>
+    public const string UnknownRole = "PC1020";
+    /// <summary>A rule or role names an identity alias that no file defines.</summary>
+    public const string UnknownIdentity = "PC1021";
+    /// <summary>Roles refer to each other in a cycle.</summary>
+    public const string RoleCycle = "PC1022";
+    /// <summary>Two roles, or two identity aliases, share a name (across all files loaded together).</summary>
+    public const string DuplicateName = "PC1023";
+    /// <summary>A role, identity alias, label or SPIFFE segment name is malformed.</summary>
+    public const string InvalidName = "PC1024";
+    /// <summary>A role or identity alias selects nobody or everybody (no grants, an empty grant).</summary>
+    public const string EmptySelector = "PC1025";
+    /// <summary>An attribute condition is malformed: unknown identity attribute, unknown SPIFFE segment, operator count.</summary>
+    public const string InvalidAttributeCondition = "PC1026";
+    /// <summary>The <c>spiffe_path</c> layout is malformed, or two files declare different layouts.</summary>
+    public const string InvalidSpiffePath = "PC1027";
+    /// <summary>A time window is malformed: day, hour or unknown time zone.</summary>
+    public const string InvalidTimeWindow = "PC1028";
+    /// <summary>A header or query condition is malformed (name, operator).</summary>
+    public const string InvalidRequestCondition = "PC1029";
+    /// <summary>A condition or obligation names an identity header (Authorization, Cookie, X-Workload-*, ...).</summary>
+    public const string IdentityHeaderRefused = "PC1030";
+    /// <summary>A <c>mode</c> is not <c>enforce</c> or <c>shadow</c>.</summary>
+    public const string InvalidMode = "PC1031";
+    /// <summary>Obligations are malformed, or attached to a deny rule.</summary>
+    public const string InvalidObligations = "PC1032";
+    /// <summary>A <c>not</c>/<c>any</c>/<c>all</c> is empty or nested too deeply.</summary>
+    public const string InvalidCombinator = "PC1033";
+    /// <summary>A label condition is malformed (no values, empty value).</summary>
+    public const string InvalidLabelCondition = "PC1034";
 
     /// <summary>Warning: a rule has no <c>when</c> conditions, so it matches every authenticated identity.</summary>
     public const string RuleWithoutConditions = "PC2001";
@@ -46,4 +79,8 @@ public static class DiagnosticCodes
     public const string EmptyRules = "PC2002";
     /// <summary>Warning: an auth method the gateway does not produce (jwt, mtls, api_key).</summary>
     public const string UnknownAuthMethod = "PC2003";
+    /// <summary>Warning: an enforced allow rule can never decide: a broader enforced deny covers every request it matches.</summary>
+    public const string UnreachableRule = "PC2004";
+    /// <summary>Warning: a role or identity alias is defined but no rule or role uses it.</summary>
+    public const string UnusedDefinition = "PC2005";
 }

@@ -13,7 +13,8 @@ public sealed class RequestContext
         string method,
         string path,
         DateTimeOffset time,
-        IReadOnlyDictionary<string, string>? routeLabels = null)
+        IReadOnlyDictionary<string, string>? routeLabels = null,
+        IRequestAttributes? attributes = null)
     {
         Identity = identity;
         RouteId = routeId;
@@ -22,6 +23,7 @@ public sealed class RequestContext
         Path = path;
         Time = time;
         RouteLabels = routeLabels ?? EmptyLabels;
+        Attributes = attributes;
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
@@ -35,5 +37,12 @@ public sealed class RequestContext
     public string Method { get; }
     public string Path { get; }
     public DateTimeOffset Time { get; }
+    /// <summary>The route's labels (YARP route metadata), e.g. <c>zone</c>, <c>namespace</c>. Names are case-sensitive.</summary>
     public IReadOnlyDictionary<string, string> RouteLabels { get; }
+
+    /// <summary>
+    /// Headers and query parameters, when the caller supplies them. Null means "not available": header and query
+    /// conditions then cannot be evaluated (the rule does not match and the decision says so).
+    /// </summary>
+    public IRequestAttributes? Attributes { get; }
 }

@@ -12,4 +12,7 @@ internal sealed class MatchSyntax(SourcePosition position)
     public IReadOnlyList<YamlScalar> Methods { get; set; } = [];
 
     public IReadOnlyList<YamlScalar> Paths { get; set; } = [];
+
+    /// <summary><c>labels</c>: route labels (version 2).</summary>
+    public List<LabelConditionSyntax> Labels { get; } = [];
 }

@@ -9,14 +9,36 @@ namespace PolicyCore.Syntax;
 /// </summary>
 internal sealed class PolicySyntaxParser
 {
-    private static readonly string[] RootFields = ["version", "rules"];
-    private static readonly string[] RuleFields = ["id", "description", "effect", "match", "when"];
-    private static readonly string[] MatchFields = ["routes", "hosts", "methods", "paths"];
-    private static readonly string[] WhenFields = ["subjects", "spiffe_ids", "trust_domains", "issuers", "auth_methods", "claims"];
+    private static readonly string[] RootFields = ["version", "mode", "spiffe_path", "roles", "identities", "rules"];
+    private static readonly string[] RuleFields = ["id", "description", "effect", "mode", "match", "when", "obligations"];
+    private static readonly string[] MatchFields = ["routes", "hosts", "methods", "paths", "labels"];
+    private static readonly string[] WhenFields =
+    [
+        "subjects", "spiffe_ids", "trust_domains", "issuers", "auth_methods", "claims", "roles", "identities", "labels",
+        "attributes", "time", "headers", "query", "not", "any", "all",
+    ];
+
+    /// <summary>A role grant: identity fields, aliases and other roles.</summary>
+    private static readonly string[] GrantFields = ["subjects", "spiffe_ids", "trust_domains", "issuers", "auth_methods", "claims", "roles", "identities"];
+
+    /// <summary>An identity alias: identity fields only (aliases do not nest).</summary>
+    private static readonly string[] AliasFields = ["description", "subjects", "spiffe_ids", "trust_domains", "issuers", "auth_methods", "claims"];
+    private static readonly string[] RoleFields = ["description", "grants"];
     private static readonly string[] ClaimFields = ["name", "equals", "contains", "contains_any"];
+    private static readonly string[] AttributeFields = ["identity", "equals_label", "equals", "in"];
+    private static readonly string[] TimeFields = ["days", "from", "to", "time_zone"];
+    private static readonly string[] ValueFields = ["name", "equals", "in", "present"];
+    private static readonly string[] ObligationFields = ["headers", "rate_limit_class"];
+
+    /// <summary>Keys that need <c>version: 2</c> wherever they appear.</summary>
+    private static readonly string[] VersionTwoWhenFields = ["roles", "identities", "labels", "attributes", "time", "headers", "query", "not", "any", "all"];
+
+    /// <summary>How deep <c>not</c>/<c>any</c>/<c>all</c> may nest.</summary>
+    public const int MaxConditionDepth = 8;
 
     private readonly string _file;
     private readonly DiagnosticBag _diagnostics;
+    private PolicyFileSyntax _syntax = null!;
 
     private PolicySyntaxParser(string file, DiagnosticBag diagnostics)
     {
@@ -30,6 +52,7 @@ internal sealed class PolicySyntaxParser
     private PolicyFileSyntax ParseFile(YamlNode? root)
     {
         var syntax = new PolicyFileSyntax(_file);
+        _syntax = syntax;
         if (root is null || root is YamlScalar { IsNull: true })
         {
             _diagnostics.Error(
@@ -58,6 +81,22 @@ internal sealed class PolicySyntaxParser
                     syntax.RulesPosition = key.Position;
                     ParseRules(syntax, key, value);
                     break;
+                case "mode":
+                    syntax.VersionTwoKeys.Add(key);
+                    syntax.Mode = Scalar(key, value);
+                    break;
+                case "spiffe_path":
+                    syntax.VersionTwoKeys.Add(key);
+                    syntax.SpiffePath = Scalar(key, value);
+                    break;
+                case "roles":
+                    syntax.VersionTwoKeys.Add(key);
+                    ParseNamed(syntax.Roles, key, value, role: true);
+                    break;
+                case "identities":
+                    syntax.VersionTwoKeys.Add(key);
+                    ParseNamed(syntax.Identities, key, value, role: false);
+                    break;
             }
         }
 
@@ -66,7 +105,7 @@ internal sealed class PolicySyntaxParser
             RequireField(mapping, "version", "the policy file", "add 'version: 1' at the top of the file");
         }
 
-        if (!hasRules)
+        if (!hasRules && syntax.Roles.Count == 0 && syntax.Identities.Count == 0)
         {
             Missing(mapping.Position, "rules", "the policy file", "add a 'rules:' list (it may be empty: 'rules: []')");
         }
@@ -119,7 +158,15 @@ internal sealed class PolicySyntaxParser
                     rule.Match = ParseMatch(key, value);
                     break;
                 case "when":
-                    rule.When = ParseWhen(key, value);
+                    rule.When = ParseWhen(key, value, WhenFields, "'when'", depth: 1);
+                    break;
+                case "mode":
+                    _syntax.VersionTwoKeys.Add(key);
+                    rule.Mode = Scalar(key, value);
+                    break;
+                case "obligations":
+                    _syntax.VersionTwoKeys.Add(key);
+                    rule.Obligations = ParseObligations(key, value);
                     break;
             }
         }
@@ -154,6 +201,13 @@ internal sealed class PolicySyntaxParser
         var match = new MatchSyntax(key.Position);
         foreach (var (field, fieldValue) in Fields(mapping, MatchFields, "'match'"))
         {
+            if (field.Value == "labels")
+            {
+                _syntax.VersionTwoKeys.Add(field);
+                ParseLabels(match.Labels, field, fieldValue);
+                continue;
+            }
+
             var list = ScalarList(field, fieldValue);
             switch (field.Value)
             {
@@ -167,7 +221,7 @@ internal sealed class PolicySyntaxParser
         return match;
     }
 
-    private WhenSyntax ParseWhen(YamlScalar key, YamlNode value)
+    private WhenSyntax ParseWhen(YamlScalar key, YamlNode value, string[] fields, string where, int depth)
     {
         var when = new WhenSyntax(key.Position);
         if (value is YamlScalar { IsNull: true })
@@ -177,12 +231,24 @@ internal sealed class PolicySyntaxParser
 
         if (value is not YamlMapping mapping)
         {
-            WrongType(value, "'when'", "a mapping of conditions such as spiffe_ids, issuers or claims");
+            when.HadError = true;
+            WrongType(value, where, "a mapping of conditions such as spiffe_ids, issuers or claims");
             return when;
         }
 
-        foreach (var (field, fieldValue) in Fields(mapping, WhenFields, "'when'"))
+        ParseBlockFields(when, mapping, fields, where, depth);
+        return when;
+    }
+
+    private void ParseBlockFields(WhenSyntax when, YamlMapping mapping, string[] fields, string where, int depth)
+    {
+        foreach (var (field, fieldValue) in Fields(mapping, fields, where))
         {
+            if (Array.IndexOf(VersionTwoWhenFields, field.Value) >= 0)
+            {
+                _syntax.VersionTwoKeys.Add(field);
+            }
+
             switch (field.Value)
             {
                 case "subjects": when.Subjects = ScalarList(field, fieldValue); break;
@@ -191,10 +257,428 @@ internal sealed class PolicySyntaxParser
                 case "issuers": when.Issuers = ScalarList(field, fieldValue); break;
                 case "auth_methods": when.AuthMethods = ScalarList(field, fieldValue); break;
                 case "claims": ParseClaims(when, field, fieldValue); break;
+                case "roles": when.Roles = ScalarList(field, fieldValue); break;
+                case "identities": when.Identities = ScalarList(field, fieldValue); break;
+                case "labels": ParseLabels(when.Labels, field, fieldValue); break;
+                case "attributes": ParseAttributes(when, field, fieldValue); break;
+                case "time": when.Time = ParseTime(field, fieldValue); break;
+                case "headers": ParseValues(when.Headers, field, fieldValue, "header"); break;
+                case "query": ParseValues(when.Query, field, fieldValue, "query parameter"); break;
+                case "not":
+                    if (Deep(field, depth))
+                    {
+                        when.HadError = true;
+                        break;
+                    }
+
+                    when.Not = ParseWhen(field, fieldValue, WhenFields, "'not'", depth + 1);
+                    when.HadError |= when.Not.HadError;
+                    break;
+                case "any":
+                case "all":
+                {
+                    if (field.Value == "any")
+                    {
+                        when.AnyPosition = field.Position;
+                    }
+                    else
+                    {
+                        when.AllPosition = field.Position;
+                    }
+
+                    if (Deep(field, depth))
+                    {
+                        when.HadError = true;
+                        break;
+                    }
+
+                    var blocks = ParseBlockList(field, fieldValue, depth + 1);
+                    if (blocks is null)
+                    {
+                        when.HadError = true;
+                    }
+                    else if (field.Value == "any")
+                    {
+                        when.Any = blocks;
+                    }
+                    else
+                    {
+                        when.All = blocks;
+                    }
+
+                    break;
+                }
+            }
+        }
+    }
+
+    private bool Deep(YamlScalar key, int depth)
+    {
+        if (depth < MaxConditionDepth)
+        {
+            return false;
+        }
+
+        _diagnostics.Error(
+            DiagnosticCodes.InvalidCombinator, _file, key.Position, $"'not', 'any' and 'all' nest deeper than {MaxConditionDepth} levels",
+            "flatten the condition; deeply nested conditions are hard to review");
+        return true;
+    }
+
+    private List<WhenSyntax>? ParseBlockList(YamlScalar key, YamlNode value, int depth)
+    {
+        if (value is YamlScalar { IsNull: true })
+        {
+            return [];
+        }
+
+        if (value is not YamlSequence sequence)
+        {
+            WrongType(value, $"'{key.Value}'", "a list of condition blocks ('- { spiffe_ids: [...] }')");
+            return null;
+        }
+
+        var blocks = new List<WhenSyntax>(sequence.Items.Count);
+        foreach (var item in sequence.Items)
+        {
+            var block = new WhenSyntax(item.Position);
+            if (item is YamlMapping mapping)
+            {
+                ParseBlockFields(block, mapping, WhenFields, $"an item of '{key.Value}'", depth);
+            }
+            else
+            {
+                block.HadError = true;
+                WrongType(item, $"an item of '{key.Value}'", "a mapping of conditions");
+            }
+
+            blocks.Add(block);
+        }
+
+        return blocks;
+    }
+
+    private void ParseNamed(List<NamedBlockSyntax> target, YamlScalar key, YamlNode value, bool role)
+    {
+        if (value is YamlScalar { IsNull: true })
+        {
+            return;
+        }
+
+        if (value is not YamlMapping mapping)
+        {
+            WrongType(value, $"'{key.Value}'", role ? "a mapping of role names to { grants: [...] }" : "a mapping of alias names to identity fields");
+            return;
+        }
+
+        foreach (var entry in mapping.Entries)
+        {
+            var named = new NamedBlockSyntax(_file, entry.Key) { GrantsPosition = entry.Key.Position };
+            var where = role ? $"role '{entry.Key.Value}'" : $"identity '{entry.Key.Value}'";
+            if (entry.Value is not YamlMapping body)
+            {
+                named.HadError = true;
+                WrongType(entry.Value, where, role ? "a mapping with 'grants'" : "a mapping of identity fields (spiffe_ids, subjects, ...)");
+                target.Add(named);
+                continue;
+            }
+
+            if (role)
+            {
+                foreach (var (field, fieldValue) in Fields(body, RoleFields, where))
+                {
+                    if (field.Value == "description")
+                    {
+                        named.Description = Scalar(field, fieldValue);
+                        continue;
+                    }
+
+                    named.GrantsPosition = field.Position;
+                    if (fieldValue is YamlScalar { IsNull: true })
+                    {
+                        continue;
+                    }
+
+                    if (fieldValue is not YamlSequence grants)
+                    {
+                        named.HadError = true;
+                        WrongType(fieldValue, "'grants'", "a list of identity selectors ('- spiffe_ids: [...]')");
+                        continue;
+                    }
+
+                    foreach (var item in grants.Items)
+                    {
+                        var grant = new WhenSyntax(item.Position);
+                        if (item is YamlMapping grantMapping)
+                        {
+                            ParseBlockFields(grant, grantMapping, GrantFields, "a role grant", depth: 1);
+                        }
+                        else
+                        {
+                            grant.HadError = true;
+                            WrongType(item, "a role grant", "a mapping of identity fields (spiffe_ids, subjects, issuers, claims, identities, roles)");
+                        }
+
+                        named.Grants.Add(grant);
+                    }
+                }
+            }
+            else
+            {
+                var grant = new WhenSyntax(body.Position);
+                foreach (var (field, fieldValue) in Fields(body, AliasFields, where))
+                {
+                    if (field.Value == "description")
+                    {
+                        named.Description = Scalar(field, fieldValue);
+                        continue;
+                    }
+
+                    ParseSingleField(grant, field, fieldValue);
+                }
+
+                named.Grants.Add(grant);
+            }
+
+            target.Add(named);
+        }
+    }
+
+    private void ParseSingleField(WhenSyntax block, YamlScalar field, YamlNode value)
+    {
+        switch (field.Value)
+        {
+            case "subjects": block.Subjects = ScalarList(field, value); break;
+            case "spiffe_ids": block.SpiffeIds = ScalarList(field, value); break;
+            case "trust_domains": block.TrustDomains = ScalarList(field, value); break;
+            case "issuers": block.Issuers = ScalarList(field, value); break;
+            case "auth_methods": block.AuthMethods = ScalarList(field, value); break;
+            case "claims": ParseClaims(block, field, value); break;
+        }
+    }
+
+    private void ParseLabels(List<LabelConditionSyntax> target, YamlScalar key, YamlNode value)
+    {
+        if (value is YamlScalar { IsNull: true })
+        {
+            return;
+        }
+
+        if (value is not YamlMapping mapping)
+        {
+            WrongType(value, $"'{key.Value}'", "a mapping of label names to values, e.g. { zone: prod }");
+            return;
+        }
+
+        foreach (var entry in mapping.Entries)
+        {
+            IReadOnlyList<YamlScalar> values = entry.Value switch
+            {
+                YamlScalar { IsNull: true } => [],
+                YamlScalar scalar => [scalar],
+                YamlSequence => ScalarList(entry.Key, entry.Value),
+                _ => WrongTypeEmpty(entry.Value, $"the label '{entry.Key.Value}'", "a value or a list of values"),
+            };
+            target.Add(new LabelConditionSyntax(entry.Key, values));
+        }
+    }
+
+    private IReadOnlyList<YamlScalar> WrongTypeEmpty(YamlNode node, string what, string expected)
+    {
+        WrongType(node, what, expected);
+        return [];
+    }
+
+    private void ParseAttributes(WhenSyntax when, YamlScalar key, YamlNode value)
+    {
+        foreach (var mapping in MappingItems(key, value, "an attribute condition ('- identity: spiffe.namespace' with 'equals_label: namespace')"))
+        {
+            var condition = new AttributeConditionSyntax(mapping.Position);
+            foreach (var (field, fieldValue) in Fields(mapping, AttributeFields, "an attribute condition"))
+            {
+                switch (field.Value)
+                {
+                    case "identity":
+                        condition.Identity = Scalar(field, fieldValue);
+                        condition.HadTypeError |= condition.Identity is null && fieldValue is not YamlScalar;
+                        break;
+                    case "equals_label":
+                        condition.EqualsLabel = Scalar(field, fieldValue);
+                        condition.HadTypeError |= condition.EqualsLabel is null && fieldValue is not YamlScalar;
+                        break;
+                    case "equals":
+                        condition.EqualsValue = Scalar(field, fieldValue);
+                        condition.HadTypeError |= condition.EqualsValue is null && fieldValue is not YamlScalar;
+                        break;
+                    case "in":
+                        condition.InPosition = field.Position;
+                        condition.In = ListOrTypeError(field, fieldValue, condition);
+                        break;
+                }
+            }
+
+            when.Attributes.Add(condition);
+        }
+    }
+
+    private IReadOnlyList<YamlScalar>? ListOrTypeError(YamlScalar field, YamlNode value, AttributeConditionSyntax condition)
+    {
+        if (value is YamlSequence or YamlScalar { IsNull: true })
+        {
+            return ScalarList(field, value);
+        }
+
+        condition.HadTypeError = true;
+        WrongType(value, $"'{field.Value}'", "a list of values, e.g. [a, b]");
+        return null;
+    }
+
+    private TimeWindowSyntax? ParseTime(YamlScalar key, YamlNode value)
+    {
+        if (value is YamlScalar { IsNull: true })
+        {
+            return new TimeWindowSyntax(key.Position);
+        }
+
+        if (value is not YamlMapping mapping)
+        {
+            WrongType(value, "'time'", "a mapping with days, from, to and time_zone");
+            return null;
+        }
+
+        var time = new TimeWindowSyntax(key.Position);
+        foreach (var (field, fieldValue) in Fields(mapping, TimeFields, "'time'"))
+        {
+            switch (field.Value)
+            {
+                case "days": time.Days = ScalarList(field, fieldValue); break;
+                case "from": time.From = Scalar(field, fieldValue); break;
+                case "to": time.To = Scalar(field, fieldValue); break;
+                case "time_zone": time.TimeZone = Scalar(field, fieldValue); break;
             }
         }
 
-        return when;
+        return time;
+    }
+
+    private void ParseValues(List<ValueConditionSyntax> target, YamlScalar key, YamlNode value, string what)
+    {
+        foreach (var mapping in MappingItems(key, value, $"a {what} condition ('- name: X-Env' with 'equals: canary')"))
+        {
+            var condition = new ValueConditionSyntax(mapping.Position);
+            foreach (var (field, fieldValue) in Fields(mapping, ValueFields, $"a {what} condition"))
+            {
+                switch (field.Value)
+                {
+                    case "name":
+                        condition.Name = Scalar(field, fieldValue);
+                        condition.HadTypeError |= condition.Name is null && fieldValue is not YamlScalar;
+                        break;
+                    case "equals":
+                        condition.EqualsValue = Scalar(field, fieldValue);
+                        condition.HadTypeError |= condition.EqualsValue is null && fieldValue is not YamlScalar;
+                        break;
+                    case "present":
+                        condition.Present = Scalar(field, fieldValue);
+                        condition.HadTypeError |= condition.Present is null && fieldValue is not YamlScalar;
+                        break;
+                    case "in":
+                        condition.InPosition = field.Position;
+                        if (fieldValue is YamlSequence or YamlScalar { IsNull: true })
+                        {
+                            condition.In = ScalarList(field, fieldValue);
+                        }
+                        else
+                        {
+                            condition.HadTypeError = true;
+                            WrongType(fieldValue, "'in'", "a list of values, e.g. [a, b]");
+                        }
+
+                        break;
+                }
+            }
+
+            target.Add(condition);
+        }
+    }
+
+    private ObligationsSyntax? ParseObligations(YamlScalar key, YamlNode value)
+    {
+        if (value is YamlScalar { IsNull: true })
+        {
+            return null;
+        }
+
+        if (value is not YamlMapping mapping)
+        {
+            WrongType(value, "'obligations'", "a mapping with 'headers' and/or 'rate_limit_class'");
+            return null;
+        }
+
+        var obligations = new ObligationsSyntax(key.Position);
+        foreach (var (field, fieldValue) in Fields(mapping, ObligationFields, "'obligations'"))
+        {
+            if (field.Value == "rate_limit_class")
+            {
+                obligations.RateLimitClass = Scalar(field, fieldValue);
+                continue;
+            }
+
+            if (fieldValue is YamlScalar { IsNull: true })
+            {
+                continue;
+            }
+
+            if (fieldValue is not YamlMapping headers)
+            {
+                WrongType(fieldValue, "'headers'", "a mapping of header names to values, e.g. { X-Tenant: payments }");
+                continue;
+            }
+
+            foreach (var entry in headers.Entries)
+            {
+                if (entry.Value is YamlScalar scalar)
+                {
+                    obligations.Headers.Add(new KeyValuePair<YamlScalar, YamlScalar>(entry.Key, scalar));
+                }
+                else
+                {
+                    WrongType(entry.Value, $"the header '{entry.Key.Value}'", "a single value");
+                }
+            }
+        }
+
+        return obligations;
+    }
+
+    /// <summary>The mapping items of a list (null → none); wrong shapes are reported.</summary>
+    private List<YamlMapping> MappingItems(YamlScalar key, YamlNode value, string itemShape)
+    {
+        var result = new List<YamlMapping>();
+        if (value is YamlScalar { IsNull: true })
+        {
+            return result;
+        }
+
+        if (value is not YamlSequence sequence)
+        {
+            WrongType(value, $"'{key.Value}'", $"a list, each item {itemShape}");
+            return result;
+        }
+
+        foreach (var item in sequence.Items)
+        {
+            if (item is YamlMapping mapping)
+            {
+                result.Add(mapping);
+            }
+            else
+            {
+                WrongType(item, $"an item of '{key.Value}'", itemShape);
+            }
+        }
+
+        return result;
     }
 
     private void ParseClaims(WhenSyntax when, YamlScalar key, YamlNode value)

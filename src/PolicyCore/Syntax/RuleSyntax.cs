@@ -17,4 +17,10 @@ internal sealed class RuleSyntax(string file, SourcePosition position)
     public MatchSyntax? Match { get; set; }
 
     public WhenSyntax? When { get; set; }
+
+    /// <summary><c>mode</c>: <c>enforce</c> (default) or <c>shadow</c> (version 2).</summary>
+    public YamlScalar? Mode { get; set; }
+
+    /// <summary><c>obligations</c> (allow rules only, version 2).</summary>
+    public ObligationsSyntax? Obligations { get; set; }
 }

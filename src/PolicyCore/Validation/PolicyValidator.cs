@@ -6,17 +6,26 @@ namespace PolicyCore.Validation;
 
 /// <summary>
 /// Checks the values of all files loaded together and reports every problem: version, ids (syntax and uniqueness
-/// across files), effects, routes, hosts, methods, paths, identity patterns, claim conditions; plus warnings.
+/// across files), effects, modes, routes, hosts, methods, paths, identity patterns, claim, label, attribute, time,
+/// header and query conditions, roles and identity aliases (references, cycles), obligations; plus warnings
+/// (including allow rules a broader deny makes unreachable).
 /// </summary>
-internal sealed class PolicyValidator
+internal sealed partial class PolicyValidator
 {
     public const int MaxRuleIdLength = 128;
     private static readonly string[] Effects = ["allow", "deny"];
+    private static readonly string[] Modes = ["enforce", "shadow"];
     private static readonly string[] KnownAuthMethods = ["jwt", "mtls", "api_key"];
 
     private readonly DiagnosticBag _diagnostics;
     private readonly IReadOnlySet<string>? _knownRouteIds;
     private readonly Dictionary<string, RuleSyntax> _ruleIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamedBlockSyntax> _roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamedBlockSyntax> _aliases = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedRoles = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedAliases = new(StringComparer.Ordinal);
+    private SpiffePathLayout? _layout;
+    private (string File, YamlScalar Text)? _layoutSource;
 
     private PolicyValidator(DiagnosticBag diagnostics, IReadOnlySet<string>? knownRouteIds)
     {
@@ -29,20 +38,52 @@ internal sealed class PolicyValidator
         var validator = new PolicyValidator(diagnostics, knownRouteIds);
         foreach (var file in files)
         {
+            validator.CollectDefinitions(file);
+        }
+
+        foreach (var file in files)
+        {
+            validator.ValidateDefinitions(file);
+        }
+
+        validator.CheckRoleCycles();
+        foreach (var file in files)
+        {
             validator.ValidateFile(file);
+        }
+
+        validator.WarnUnused();
+        if (!diagnostics.HasErrors)
+        {
+            ReachabilityAnalysis.Run(files, diagnostics);
         }
     }
 
     private void ValidateFile(PolicyFileSyntax file)
     {
-        if (file.Version is { } version && version.Value != "1")
+        if (file.Version is { } version && version.Value is not ("1" or "2"))
         {
             _diagnostics.Error(
                 DiagnosticCodes.UnsupportedVersion, file.File, version.Position,
-                $"unsupported policy version '{version.Value}'; this engine reads version 1", "write 'version: 1'");
+                $"unsupported policy version '{version.Value}'; this engine reads versions 1 and 2", "write 'version: 2' (or 'version: 1' for files without version 2 constructs)");
+        }
+        else if (file.Version?.Value == "1")
+        {
+            foreach (var key in file.VersionTwoKeys)
+            {
+                _diagnostics.Error(
+                    DiagnosticCodes.RequiresVersionTwo, file.File, key.Position,
+                    $"'{key.Value}' is part of policy language version 2, but this file says 'version: 1'",
+                    "change the file's first line to 'version: 2' (every version 1 file is also valid version 2)");
+            }
         }
 
-        if (file.RulesPosition is { } rulesPosition && file.Rules.Count == 0)
+        if (file.Mode is { } mode)
+        {
+            ValidateMode(file.File, mode);
+        }
+
+        if (file.RulesPosition is { } rulesPosition && file.Rules.Count == 0 && file.Roles.Count == 0 && file.Identities.Count == 0)
         {
             _diagnostics.Warning(
                 DiagnosticCodes.EmptyRules, file.File, rulesPosition, "this file has no rules, so it allows nothing",
@@ -89,6 +130,11 @@ internal sealed class PolicyValidator
                 Suggestions.Hint(effect.Value, Effects));
         }
 
+        if (rule.Mode is { } mode)
+        {
+            ValidateMode(file, mode);
+        }
+
         if (rule.Match is { } match)
         {
             ValidateMatch(file, match);
@@ -96,12 +142,17 @@ internal sealed class PolicyValidator
 
         if (rule.When is { } when)
         {
-            ValidateWhen(file, when);
+            ValidateWhen(file, when, WhenContext.Rule);
+        }
+
+        if (rule.Obligations is { } obligations)
+        {
+            ValidateObligations(file, rule, obligations);
         }
 
         // Only an allow rule without conditions widens access to everyone; a deny without conditions
         // ("nobody reaches /admin") is a normal, safe rule.
-        if ((rule.When is null || rule.When.IsEmpty) && rule.Effect?.Value == "allow")
+        if ((rule.When is null || rule.When.IsEmpty) && rule.Effect?.Value == "allow" && !(rule.When?.HadError ?? false))
         {
             _diagnostics.Warning(
                 DiagnosticCodes.RuleWithoutConditions, file, rule.When?.Position ?? rule.Position,
@@ -156,9 +207,11 @@ internal sealed class PolicyValidator
                     "use '/exact', '/prefix/**', '/a/*' or '/a/{id}'");
             }
         }
+
+        ValidateLabels(file, match.Labels);
     }
 
-    private void ValidateWhen(string file, WhenSyntax when)
+    private void ValidateWhen(string file, WhenSyntax when, WhenContext where)
     {
         foreach (var subject in when.Subjects)
         {
@@ -214,6 +267,8 @@ internal sealed class PolicyValidator
         {
             ValidateClaim(file, claim);
         }
+
+        ValidateExtended(file, when, where);
     }
 
     private void ValidateClaim(string file, ClaimConditionSyntax claim)

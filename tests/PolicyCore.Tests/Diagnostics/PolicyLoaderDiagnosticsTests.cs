@@ -28,7 +28,7 @@ public class PolicyLoaderDiagnosticsTests
         { "InvalidIdentityPattern_WildcardTrustDomain", Head + Y("      spiffe_ids: [\"spiffe://*.org/a\"]"), DiagnosticCodes.InvalidIdentityPattern, 7, 20 },
         { "InvalidIdentityPattern_DoubleStarInMiddle", Head + Y("      spiffe_ids: [\"spiffe://example.org/**/x\"]"), DiagnosticCodes.InvalidIdentityPattern, 7, 20 },
         { "InvalidMethod_Digit", Head + Y("    match:", "      methods: [GE7]"), DiagnosticCodes.InvalidMethod, 8, 17 },
-        { "UnsupportedVersion_Two", Y("version: 2", "rules: []"), DiagnosticCodes.UnsupportedVersion, 1, 10 },
+        { "UnsupportedVersion_Three", Y("version: 3", "rules: []"), DiagnosticCodes.UnsupportedVersion, 1, 10 },
         { "InvalidRuleId_Space", Y("version: 1", "rules:", "  - id: \"bad id!\"", "    effect: allow"), DiagnosticCodes.InvalidRuleId, 3, 9 },
         { "InvalidHostPattern_Port", Head + Y("    match:", "      hosts: [\"api.example.org:443\"]"), DiagnosticCodes.InvalidHostPattern, 8, 15 },
         { "InvalidHostPattern_InnerWildcard", Head + Y("    match:", "      hosts: [\"api.*.org\"]"), DiagnosticCodes.InvalidHostPattern, 8, 15 },

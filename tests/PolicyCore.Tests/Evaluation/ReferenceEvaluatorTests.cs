@@ -59,7 +59,7 @@ public sealed class ReferenceEvaluatorTests : IDisposable
             var expected = ReferenceEvaluate(rules, context);
             var actual = PolicyEvaluator.Evaluate(result.Policy, context);
             Assert.True(
-                expected == actual,
+                (expected.Effect, expected.RuleId, expected.Reason) == (actual.Effect, actual.RuleId, actual.Reason),
                 $"{name} request {i}: {context.Method} {context.Host}{context.Path} route={context.RouteId} subject={context.Identity?.Subject} "
                 + $"spiffe={context.Identity?.SpiffeId}: expected {expected}, got {actual}");
             decided += actual.RuleId is null ? 0 : 1;
