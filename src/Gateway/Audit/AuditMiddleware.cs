@@ -61,7 +61,19 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, 
                 feature.Reason,
                 context.Response.StatusCode,
                 elapsed.TotalMilliseconds,
-                context.Connection.RemoteIpAddress?.ToString())).ConfigureAwait(false);
+                context.Connection.RemoteIpAddress)
+            {
+                ShadowDecision = feature.Decision?.ShadowEffect switch
+                {
+                    PolicyCore.Model.Effect.Allow => "allow",
+                    PolicyCore.Model.Effect.Deny => "deny",
+                    _ => null,
+                },
+                ShadowRule = feature.Decision?.ShadowRuleId,
+                UnevaluableRules = feature.Decision?.UnevaluableRuleCount ?? 0,
+                UnevaluableRule = feature.Decision?.UnevaluableRuleId,
+                RateLimitClass = feature.Decision?.Obligations?.RateLimitClass,
+            }).ConfigureAwait(false);
         }
     }
 

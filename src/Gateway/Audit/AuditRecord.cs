@@ -18,4 +18,13 @@ internal sealed record AuditRecord(
     string? Reason,
     int Status,
     double DurationMs,
-    string? SourceAddress);
+    System.Net.IPAddress? SourceAddress)
+{
+    /// <summary>What shadow rules would have decided ("allow"/"deny"), when they would decide.</summary>
+    public string? ShadowDecision { get; init; }
+    public string? ShadowRule { get; init; }
+    /// <summary>Rules examined that could not be evaluated (missing claim, label…), and the first of them.</summary>
+    public int UnevaluableRules { get; init; }
+    public string? UnevaluableRule { get; init; }
+    public string? RateLimitClass { get; init; }
+}

@@ -41,6 +41,17 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options) : Requ
             Set(headers, options.TokenIdHeader, id.TokenId);
         }
 
+        // Obligations of the allow rule: headers the policy asks the gateway to set upstream (names validated by
+        // PolicyCore: never identity or framing headers). Any client-sent header of the same name is replaced.
+        if (feature!.Decision?.Obligations is { Headers.Count: > 0 } obligations)
+        {
+            foreach (var (name, value) in obligations.Headers)
+            {
+                context.HttpContext.Request.Headers.Remove(name);
+                Set(headers, name, value);
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 

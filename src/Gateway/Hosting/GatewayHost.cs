@@ -39,6 +39,10 @@ public static class GatewayHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // With this category enabled, ASP.NET Core starts an Activity per request (and HttpClient then injects trace
+        // headers upstream): measurable per-request cost for log lines the gateway never writes. Its audit record
+        // is the per-request log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         // stdout carries audit records only; logs go to stderr.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

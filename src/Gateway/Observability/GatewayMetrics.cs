@@ -22,6 +22,8 @@ public sealed class GatewayMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var f = Metrics.WithCustomRegistry(Registry);
+        // Exemplars would read Activity.Current on every observation; the gateway's metrics are aggregates only.
+        f.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         Decisions = f.CreateCounter("gateway_decisions_total", "Access decisions by route, outcome and reason.",
             new CounterConfiguration { LabelNames = ["route", "outcome", "reason"] });
         AuthDuration = f.CreateHistogram("gateway_authentication_duration_seconds", "Time to authenticate a request.",
@@ -41,6 +43,9 @@ public sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["outcome"] });
         ConfigReloads = f.CreateCounter("gateway_config_reload_total", "Config file reloads by outcome (success, failure).",
             new CounterConfiguration { LabelNames = ["outcome"] });
+        ShadowDecisions = f.CreateCounter("gateway_shadow_decisions_total",
+            "Decisions shadow rules would have made (never enforced), by route, outcome and whether they differ from the enforced one.",
+            new CounterConfiguration { LabelNames = ["route", "outcome", "flips"] });
         PolicyRevision = f.CreateGauge("gateway_policy_revision", "Revision of the policy snapshot serving requests.");
         AuditRecords = f.CreateCounter("gateway_audit_records_total", "Audit records by outcome (written, dropped, failed).",
             new CounterConfiguration { LabelNames = ["outcome"] });
@@ -71,6 +76,11 @@ public sealed class GatewayMetrics
     public Gauge TokenCacheEntries { get; }
     public Counter PolicyReloads { get; }
     public Gauge PolicyRevision { get; }
+    public Counter ShadowDecisions { get; }
+
+    public Counter.Child Shadow(string route, string outcome, bool flips)
+        => _decisions.GetOrAdd(("shadow:" + route, outcome, flips ? "true" : "false"),
+            static (k, c) => c.WithLabels(k.Item1[7..], k.Item2, k.Item3), ShadowDecisions);
     public Counter ConfigReloads { get; }
     public Counter AuditRecords { get; }
     public Counter RejectedRequests { get; }

@@ -15,6 +15,7 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.Get<GatewayRequestFeature>()!;
+        feature.Request = context.Request;
         var route = context.GetReverseProxyFeature().Route;
         var start = time.GetTimestamp();
 
@@ -28,7 +29,8 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
                 NormalizeMethod(context.Request.Method),
                 feature.CanonicalPath!,
                 time.GetUtcNow(),
-                route.Config.Metadata);
+                route.Config.Metadata,
+                feature);
             decision = PolicyEvaluator.Evaluate(store.Current, policyContext);
         }
         catch (Exception)
@@ -39,6 +41,21 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
 
         feature.PolicySeconds = time.GetElapsedTime(start).TotalSeconds;
         metrics.PolicyDuration.Observe(feature.PolicySeconds);
+        if (decision.ShadowEffect is { } shadow)
+        {
+            // Shadow rules are never enforced: counted and audited, so a rollout can be judged before it bites.
+            metrics.Shadow(route.Config.RouteId, shadow == Effect.Allow ? "would_allow" : "would_deny", decision.ShadowFlipsEffect).Inc();
+        }
+        if (feature.AmbiguousAttribute is not null)
+        {
+            feature.Decision = decision;
+            feature.Outcome = "reject";
+            feature.Reason = "ambiguous_parameter";
+            metrics.RejectedRequests.WithLabels("ambiguous_parameter").Inc();
+            return ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "ambiguous_parameter",
+                "Ambiguous request", "A header or query parameter that policy reads is sent more than once or in another letter case.");
+        }
+
         feature.Decision = decision;
         feature.Reason = decision.Reason.ToCode();
 

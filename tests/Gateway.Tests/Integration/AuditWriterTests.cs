@@ -21,7 +21,7 @@ public sealed class AuditWriterTests
     };
 
     private static AuditRecord Record(string path) => new(DateTimeOffset.UtcNow, "req-1", "spiffe://example.org/a", "https://i", "jwt",
-        "jti-1", "0011223344556677", "r", "GET", "h", path, "allow", "rule-1", "allowed_by_rule", 200, 1.5, "127.0.0.1");
+        "jti-1", "0011223344556677", "r", "GET", "h", path, "allow", "rule-1", "allowed_by_rule", 200, 1.5, System.Net.IPAddress.Loopback);
 
     [Fact]
     public async Task FileSink_WritesOneJsonLinePerRecord()

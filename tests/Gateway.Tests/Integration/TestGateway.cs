@@ -62,7 +62,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     /// <summary>Starts upstream and gateway. <paramref name="issuers"/> is the JSON array of issuer objects.</summary>
     public static async Task<TestGateway> StartAsync(JsonArray issuers, string? policy = null, Action<JsonObject>? tweak = null,
-        bool startUpstream = true, bool waitForKeys = true)
+        bool startUpstream = true, bool waitForKeys = true, TimeProvider? time = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "gw-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(dir);
@@ -126,6 +126,7 @@ internal sealed class TestGateway : IAsyncDisposable
         {
             AuditSink = gw.Audit,
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            TimeProvider = time ?? TimeProvider.System,
         });
         await gw._gateway.StartAsync();
         if (waitForKeys)

@@ -55,9 +55,9 @@ internal sealed class TestKeys
 
     /// <summary>Standard claims for a valid token; tests change what they need.</summary>
     public static Dictionary<string, object> Claims(string issuer, string sub, string audience = "gateway",
-        TimeSpan? lifetime = null, TimeSpan? issuedAgo = null)
+        TimeSpan? lifetime = null, TimeSpan? issuedAgo = null, DateTimeOffset? now = null)
     {
-        var iat = DateTimeOffset.UtcNow - (issuedAgo ?? TimeSpan.FromSeconds(5));
+        var iat = (now ?? DateTimeOffset.UtcNow) - (issuedAgo ?? TimeSpan.FromSeconds(5));
         var exp = iat + (lifetime ?? TimeSpan.FromMinutes(10));
         return new Dictionary<string, object>
         {

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The perimeter's cost, measured: a fast upstream, bare YARP with the same routes (the floor), and the gateway with
+# JWT validation and a 1,000-rule policy, all on 127.0.0.1, loaded by benchmarks/LoadTool in alternating rounds.
+# Prints the figures and the budgets of shared/DESIGN.md as PASS/FAIL lines; writes every report under OUT.
+#
+# usage: benchmarks/compare.sh [OUT_DIR]        (default: benchmarks/results/compare-<date>)
+# env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=${1:-$root/benchmarks/results/compare-$(date -u +%Y%m%d-%H%M)}
+duration=${DURATION:-8s}; warmup=${WARMUP:-3s}; rounds=${ROUNDS:-3}; conc=${CONCURRENCY:-32}; rules=${RULES:-1000}
+gw_port=18080; admin_port=18090; up_port=18081; yarp_port=18082
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== build (Release)"
+dotnet build src/Gateway -c Release --nologo -v q >/dev/null
+dotnet build benchmarks/BareYarp -c Release --nologo -v q >/dev/null
+dotnet build benchmarks/LoadTool -c Release --nologo -v q >/dev/null
+gateway="dotnet src/Gateway/bin/Release/net10.0/Gateway.dll"
+bareyarp="dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll"
+loadtool="dotnet benchmarks/LoadTool/bin/Release/net10.0/loadtool.dll"
+
+echo "== config: $rules rules, 101 routes"
+benchmarks/scripts/make-bench-config.sh "$work" $gw_port $admin_port $up_port "$rules"
+sed -i 's/"ServerTiming": true/"ServerTiming": false/' "$work/gateway.json"
+$gateway validate --config "$work/gateway.json" >/dev/null
+$gateway token --config "$work/gateway.json" --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read > "$work/probe.token"
+
+$bareyarp upstream --listen 127.0.0.1:$up_port & pids+=($!)
+$bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp_port & pids+=($!)
+$gateway run --config "$work/gateway.json" > /dev/null 2> "$out/gateway.log" & pids+=($!)
+for i in $(seq 1 60); do
+  curl -sf "http://127.0.0.1:$admin_port/readyz" >/dev/null && curl -sf "http://127.0.0.1:$yarp_port/orders/1" >/dev/null && break
+  sleep 0.5
+done
+curl -sf -H "Authorization: Bearer $(cat "$work/probe.token")" "http://127.0.0.1:$gw_port/orders/1" >/dev/null \
+  || { echo "gateway does not answer 200 to a valid token"; exit 1; }
+
+ident=(--sign-key "$work/.dev/dev-signing-key.json" --issuer https://dev-issuer.gateway.local --audience gateway
+       --trust-domain demo.local --subject 'spiffe://{td}/ns/load/sa/w{i}' --claim scope=orders.read --token-lifetime 50m)
+targets=(--target upstream=http://127.0.0.1:$up_port --target yarp=http://127.0.0.1:$yarp_port --target gateway=http://127.0.0.1:$gw_port --baseline yarp)
+common=(--path /orders/42 --warmup "$warmup" --duration "$duration" --rounds "$rounds" --quiet)
+gen2() { curl -sf "http://127.0.0.1:$admin_port/metrics" | awk '/^gateway_gc_gen2_collections / {print $2}'; }
+rps() { awk -F, -v t="$2" 'NR==1 {for (i=1;i<=NF;i++) if ($i=="rps") c=i} $1==t {print $c}' "$1/report.csv"; }
+status=0
+run() { local name=$1; shift; echo "== $name"; if ! $loadtool run "$@" --report-dir "$out/$name"; then status=1; fi; }
+
+g0=$(gen2)
+run saturation-warm "${targets[@]}" "${common[@]}" "${ident[@]}" --mode closed --concurrency "$conc" --identities 10 \
+  --threshold 'ratio(gateway,yarp) >= 0.90' --threshold 'errors(gateway) == 0'
+run saturation-cold "${targets[@]}" "${common[@]}" "${ident[@]}" --mode closed --concurrency "$conc" --identities 2000 \
+  --threshold 'ratio(gateway,yarp) >= 0.70' --threshold 'errors(gateway) == 0'
+g1=$(gen2)
+
+yarp_rps=$(rps "$out/saturation-warm" yarp)
+half=$(awk -v r="$yarp_rps" 'BEGIN {printf "%d", r / 2}')
+run open-half-rate --target yarp=http://127.0.0.1:$yarp_port --target gateway=http://127.0.0.1:$gw_port --baseline yarp \
+  "${common[@]}" "${ident[@]}" --mode open --rate "$half" --spin-us 0 --identities 100 \
+  --threshold 'p99diff(gateway,yarp) <= 0.5ms' --threshold 'errors(gateway) == 0'
+run bad-credentials --target gateway=http://127.0.0.1:$gw_port "${common[@]}" "${ident[@]}" --mode open --rate "$half" --spin-us 0 \
+  --identities 100 --bad-percent 10 --forbidden-path /orders/admin/export --threshold 'bad_allowed == 0'
+g2=$(gen2)
+
+# Where the time goes: a second gateway instance with Server-Timing on.
+sed -e 's/"ServerTiming": false/"ServerTiming": true/' -e "s/127.0.0.1:$gw_port/127.0.0.1:18083/" -e "s/127.0.0.1:$admin_port/127.0.0.1:18093/" \
+  "$work/gateway.json" > "$work/gateway-timing.json"
+$gateway run --config "$work/gateway-timing.json" > /dev/null 2>> "$out/gateway.log" & pids+=($!)
+for i in $(seq 1 60); do curl -sf "http://127.0.0.1:18093/readyz" >/dev/null && break; sleep 0.5; done
+run stages --target gateway=http://127.0.0.1:18083 "${common[@]}" "${ident[@]}" --mode open --rate "$half" --spin-us 0 --identities 100
+
+if [ "${WRK:-1}" = 1 ] && command -v wrk >/dev/null; then
+  echo "== wrk cross-check (closed loop, $conc connections, one token)"
+  for t in yarp:$yarp_port gateway:$gw_port; do
+    name=${t%%:*}; port=${t##*:}
+    r=$(wrk -t1 -c"$conc" -d"$duration" -H "Authorization: Bearer $(cat "$work/probe.token")" "http://127.0.0.1:$port/orders/42" | awk '/Requests\/sec/ {print $2}')
+    echo "wrk $name rps $r (loadtool saturation-warm: $(rps "$out/saturation-warm" "$name"))" | tee -a "$out/wrk.txt"
+  done
+fi
+
+echo "== summary"
+echo "gen2 collections in the gateway: during saturation runs $((g1 - g0)), during open-loop runs $((g2 - g1))" | tee "$out/gc.txt"
+[ "$((g1 - g0 + g2 - g1))" -eq 0 ] && echo "PASS no gen2 GC during measured phases" || { echo "FAIL gen2 GCs: $((g2 - g0))"; status=1; }
+for r in saturation-warm saturation-cold open-half-rate bad-credentials stages; do
+  [ -f "$out/$r/report.md" ] && echo "report: $out/$r/report.md"
+done
+exit $status
