@@ -18,13 +18,14 @@ public static class Program
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         try
         {
-            var opts = CommandLine.Parse(rest);
+            var opts = CommandLine.Parse(verb == "policy" ? [] : rest); // policy verbs parse their own arguments
             return verb switch
             {
                 "run" => await RunAsync(opts, demo: false),
                 "demo" => await RunAsync(opts, demo: true),
                 "token" => Token(opts),
                 "validate" => Validate(opts),
+                "policy" => PolicyVerbs.Run(rest, Console.Out, Console.Error),
                 "help" or "--help" or "-h" => Usage(0),
                 _ => Usage(2, $"unknown verb '{verb}'"),
             };
@@ -51,6 +52,8 @@ public static class Program
               token    --sub SUBJECT [--ttl 15m] [--aud AUDIENCE] [--claim NAME=VALUE]... [--config FILE]
                                          mint a development token from the dev issuer's key
               validate [--config FILE]   check the config and the policy files without starting; exit 1 on errors
+              policy   test|explain|reach|who|diff ...
+                                         policy-as-code tools, no running gateway needed (gateway policy help)
             """);
         return code;
     }

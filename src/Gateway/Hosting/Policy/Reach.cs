@@ -1,0 +1,10 @@
+namespace Gateway.Hosting.Policy;
+
+/// <summary>Whether an identity satisfies a rule's conditions.</summary>
+internal enum Reach
+{
+    No = 0,
+    Yes = 1,
+    /// <summary>Depends on the request's context (time, headers, query).</summary>
+    Conditional = 2,
+}
