@@ -50,6 +50,10 @@ rps() { awk -F, -v t="$2" 'NR==1 {for (i=1;i<=NF;i++) if ($i=="rps") c=i} $1==t 
 status=0
 run() { local name=$1; shift; echo "== $name"; if ! $loadtool run "$@" --report-dir "$out/$name"; then status=1; fi; }
 
+echo "== process warm-up (15 s of load on each, not measured: JIT tiering, connection and buffer pools)"
+$loadtool run --target yarp=http://127.0.0.1:$yarp_port --target gateway=http://127.0.0.1:$gw_port --path /orders/42 \
+  --mode closed --concurrency "$conc" --warmup 0s --duration 15s --quiet "${ident[@]}" --identities 10 >/dev/null
+
 g0=$(gen2)
 run saturation-warm "${targets[@]}" "${common[@]}" "${ident[@]}" --mode closed --concurrency "$conc" --identities 10 \
   --threshold 'ratio(gateway,yarp) >= 0.90' --threshold 'errors(gateway) == 0'
