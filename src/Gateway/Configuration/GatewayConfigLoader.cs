@@ -143,6 +143,19 @@ public static class GatewayConfigLoader
                 }
 
                 policy = result.Policy;
+                if (policy is not null)
+                {
+                    var problems = ObligationGuard.Check(policy, options);
+                    foreach (var (rule, message) in problems)
+                    {
+                        diags.Add(new ConfigDiagnostic(rule.File, rule.Line, rule.Column, message));
+                    }
+
+                    if (problems.Count > 0)
+                    {
+                        policy = null;
+                    }
+                }
             }
         }
 

@@ -47,12 +47,35 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options) : Requ
         {
             foreach (var (name, value) in obligations.Headers)
             {
-                context.HttpContext.Request.Headers.Remove(name);
+                RemoveAllSpellings(headers, name);
                 Set(headers, name, value);
             }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Removes the header and every client spelling of it with '_' for '-' (CGI-style upstreams merge them).</summary>
+    private static void RemoveAllSpellings(System.Net.Http.Headers.HttpRequestHeaders headers, string name)
+    {
+        List<string>? twins = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.Contains('_') && string.Equals(header.Key.Replace('_', '-'), name, StringComparison.OrdinalIgnoreCase))
+            {
+                (twins ??= []).Add(header.Key);
+            }
+        }
+
+        if (twins is not null)
+        {
+            foreach (var t in twins)
+            {
+                headers.Remove(t);
+            }
+        }
+
+        headers.Remove(name);
     }
 
     private static void Set(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string value)

@@ -50,7 +50,8 @@ internal sealed class ConfigFileWatcher(GatewayState state) : BackgroundService
                     continue;
                 }
 
-                stamp = now;
+                await Pipeline.FileSettle.WaitStableAsync([file, .. state.Current.PolicyFiles], stoppingToken).ConfigureAwait(false);
+                stamp = Stamp(file);
                 await state.ReloadAsync(stoppingToken).ConfigureAwait(false);
             }
         }

@@ -157,6 +157,9 @@ internal sealed partial class IssuerKeyManager : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A removed issuer must stop vouching at once, also through tokens already in the validated-token cache
+        // (which checks Current on every hit).
+        _current = null;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {

@@ -9,6 +9,8 @@ internal sealed class GatewayRequestFeature : IRequestAttributes
     /// <summary>The request, for header and query conditions in policy (read in place, nothing copied).</summary>
     public Microsoft.AspNetCore.Http.HttpRequest? Request { get; set; }
 
+    private static readonly char[] AmbiguousQueryChars = [';', '[', ']', '?'];
+
     public bool TryGetHeader(string name, out string? value)
     {
         value = null;
@@ -17,7 +19,10 @@ internal sealed class GatewayRequestFeature : IRequestAttributes
             return false;
         }
 
-        if (values.Count > 1)
+        // Sent twice, packed as a list in one line ("prod, canary": RFC 9110 makes the two forms equal, and upstreams
+        // that take the first element disagree with policy), or also spelled with '_' (read as the same header by
+        // CGI-style upstreams): policy and upstream could read different values, so the request is refused.
+        if (values.Count > 1 || (values[0]?.Contains(',') ?? false) || HasUnderscoreTwin(name))
         {
             AmbiguousAttribute = "header " + name;
             return false;
@@ -27,10 +32,43 @@ internal sealed class GatewayRequestFeature : IRequestAttributes
         return value is not null;
     }
 
+    private bool HasUnderscoreTwin(string name)
+    {
+        foreach (var header in Request!.Headers)
+        {
+            if (header.Key.Contains('_')
+                && string.Equals(header.Key.Replace('_', '-'), name.Replace('_', '-'), StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public bool TryGetQuery(string name, out string? value)
     {
         value = null;
-        if (Request is null || !Request.Query.TryGetValue(name, out var values) || values.Count == 0)
+        if (Request is null)
+        {
+            return false;
+        }
+
+        // Query syntax that other parsers read differently from ASP.NET Core (';' as a separator, PHP/Rails arrays,
+        // NUL truncation, a second '?'): refused when policy reads the query, so a deny on a parameter cannot be
+        // dodged by spelling it for the upstream's parser only.
+        var raw = Request.QueryString.Value;
+        if (raw is not null && (raw.IndexOfAny(AmbiguousQueryChars, 1) >= 0
+            || raw.Contains("%00", StringComparison.Ordinal)
+            || raw.Contains("%5B", StringComparison.OrdinalIgnoreCase) || raw.Contains("%5D", StringComparison.OrdinalIgnoreCase)
+            || raw.Contains("%3B", StringComparison.OrdinalIgnoreCase)))
+        {
+            AmbiguousAttribute = "query";
+            return false;
+        }
+
+        if (!Request.Query.TryGetValue(name, out var values) || values.Count == 0)
         {
             return false;
         }

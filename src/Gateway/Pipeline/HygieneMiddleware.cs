@@ -13,7 +13,7 @@ namespace Gateway.Pipeline;
 /// </summary>
 internal sealed class HygieneMiddleware
 {
-    private static readonly string[] ForwardingHeaders =
+    internal static readonly string[] ForwardingHeaders =
     [
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix",
         "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Uri",

@@ -49,7 +49,8 @@ internal sealed class PolicyFileWatcher(PolicyStore store) : BackgroundService
                     continue;
                 }
 
-                stamps = now;
+                await FileSettle.WaitStableAsync(files, stoppingToken).ConfigureAwait(false);
+                stamps = Stamps();
                 store.Reload();
             }
         }

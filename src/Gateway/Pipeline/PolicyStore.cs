@@ -15,6 +15,7 @@ internal sealed partial class PolicyStore
     private IReadOnlySet<string> _routeIds;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<PolicyStore> _logger;
+    private readonly GatewayOptions _options;
     private readonly object _reloadLock = new();
     private PolicySet? _current;
     private long _revision;
@@ -25,6 +26,7 @@ internal sealed partial class PolicyStore
         _routeIds = config.RouteIds;
         _metrics = metrics;
         _logger = logger;
+        _options = config.Options;
         _current = config.Policy;
         _revision = config.Policy?.Revision ?? 0;
         _metrics.PolicyRevision.Set(_revision);
@@ -40,15 +42,14 @@ internal sealed partial class PolicyStore
     {
         lock (_reloadLock)
         {
+            // The policy the new config was validated with: never re-read here (the files may be mid-write).
             var policy = config.Policy ?? throw new InvalidOperationException("a config without a compiled policy is never applied");
             _routeIds = config.RouteIds;
             Volatile.Write(ref _files, config.PolicyFiles);
             _revision++;
-            var renumbered = PolicyLoader.LoadFiles(config.PolicyFiles, _revision, config.RouteIds).Policy ?? policy;
-            Interlocked.Exchange(ref _current, renumbered);
-            _revision = renumbered.Revision;
+            Interlocked.Exchange(ref _current, policy);
             _metrics.PolicyRevision.Set(_revision);
-            Log.Reloaded(_logger, _revision, renumbered.RuleCount);
+            Log.Reloaded(_logger, _revision, policy.RuleCount);
         }
     }
 
@@ -58,7 +59,13 @@ internal sealed partial class PolicyStore
         lock (_reloadLock)
         {
             var result = PolicyLoader.LoadFiles(_files, _revision + 1, _routeIds);
-            if (result.Policy is null)
+            var guard = result.Policy is null ? [] : ObligationGuard.Check(result.Policy, _options);
+            foreach (var (rule, message) in guard)
+            {
+                Log.Diagnostic(_logger, $"{rule.File}:{rule.Line}:{rule.Column}: error: {message}");
+            }
+
+            if (result.Policy is null || guard.Count > 0)
             {
                 _metrics.PolicyReloads.WithLabels("failure").Inc();
                 Log.ReloadRejected(_logger, result.Diagnostics.Count, _revision);

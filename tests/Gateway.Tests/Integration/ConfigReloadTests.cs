@@ -96,6 +96,91 @@ public sealed class ConfigReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HalfWrittenPolicyFile_NeverApplied()
+    {
+        var token = Token();
+        Assert.Equal(403, await StatusAsync("/reports/q3", token));
+
+        // Truncate-and-rewrite in two pieces with a pause: the first piece alone is a valid policy that allows
+        // /reports for everyone in example.org; the full file narrows it to a subject nobody has.
+        var full = """
+            version: 1
+            rules:
+              - id: payments-allow
+                effect: allow
+                match:
+                  routes: [payments]
+                  paths: ["/payments/**"]
+                when:
+                  spiffe_ids: ["spiffe://example.org/ns/payments/sa/*"]
+              - id: reports
+                effect: allow
+                match:
+                  routes: [other]
+                when:
+                  trust_domains: [example.org]
+                  subjects: [nobody]
+            """;
+        var cut = full.LastIndexOf('\n', full.IndexOf("subjects: [nobody]", StringComparison.Ordinal)) + 1;
+        using var stop = new CancellationTokenSource();
+        var allowed = 0;
+        var probe = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await StatusAsync("/reports/q3", token) == 200)
+                {
+                    Interlocked.Increment(ref allowed);
+                }
+
+                await Task.Delay(50);
+            }
+        });
+        await using (var f = new FileStream(_gw.PolicyFile, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(full);
+            await f.WriteAsync(bytes.AsMemory(0, cut));
+            await f.FlushAsync();
+            await Task.Delay(600);
+            await f.WriteAsync(bytes.AsMemory(cut));
+        }
+
+        await _gw.WaitUntilAsync(async () => (await _gw.MetricsAsync()).Contains("gateway_policy_reload_total{outcome=\"success\"}"), "reload of the full file");
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await probe;
+        Assert.Equal(0, allowed);
+    }
+
+    [Fact]
+    public async Task IssuerRemoved_CachedTokensRefusedAtOnce()
+    {
+        var token = Token();
+        Assert.Equal(200, await StatusAsync("/payments/1", token)); // cached now
+        await EditConfigAsync(c => c["Gateway"]!["Issuers"] = new JsonArray());
+        await _gw.WaitUntilAsync(async () => await StatusAsync("/payments/1", token) == 401, "removed issuer refused");
+        using var refused = await _gw.GetAsync("/payments/1", token);
+        await ProblemAssert.IsProblemAsync(refused, 401, "invalid_issuer");
+    }
+
+    [Fact]
+    public async Task ObligationOnGatewayOwnedHeader_ReloadRefused()
+    {
+        await File.WriteAllTextAsync(_gw.PolicyFile, """
+            version: 2
+            rules:
+              - id: payments-allow
+                effect: allow
+                match: { routes: [payments] }
+                when: { trust_domains: [example.org] }
+                obligations: { headers: { X-Forwarded-User: admin } }
+            """);
+        await _gw.WaitUntilAsync(async () => (await _gw.MetricsAsync()).Contains("gateway_policy_reload_total{outcome=\"failure\"}"), "reload refused");
+        Assert.Equal(200, await StatusAsync("/payments/1", Token()));
+        Assert.DoesNotContain(_gw.UpstreamRequests, r => r.Headers.ContainsKey("X-Forwarded-User"));
+    }
+
+    [Fact]
     public async Task IssuerChange_AudienceNarrowed_CachedTokensRefused()
     {
         var token = Token();

@@ -38,6 +38,12 @@ public sealed class PolicyLanguageTests : IAsyncLifetime
             when:
               trust_domains: [example.org]
               headers: [ { name: X-Env, equals: canary } ]
+          - id: dry-run-only
+            effect: allow
+            match: { routes: [other], paths: ["/dryrun/**"] }
+            when:
+              trust_domains: [example.org]
+              query: [ { name: dry_run, equals: "true" } ]
           - id: new-deny-in-shadow
             effect: deny
             mode: shadow
@@ -140,6 +146,46 @@ public sealed class PolicyLanguageTests : IAsyncLifetime
             "X-Env: canary", "X-Env: prod");
         Assert.Equal(400, status);
         Assert.Contains("ambiguous_parameter", body);
+    }
+
+    [Theory]
+    [InlineData("X-Env: canary, prod")]
+    [InlineData("X_Env: prod")]
+    public async Task HeaderCondition_ListOrUnderscoreTwin_RefusedAsAmbiguous(string extra)
+    {
+        var token = Token("spiffe://example.org/ns/shop/sa/web");
+        var headers = extra.StartsWith("X-Env", StringComparison.Ordinal)
+            ? new[] { "Authorization: Bearer " + token, extra }
+            : new[] { "Authorization: Bearer " + token, "X-Env: canary", extra };
+        var (status, body) = await RawHttp.SendAsync(_gw.PublicPort, "GET", "/canary/x", headers);
+        Assert.Equal(400, status);
+        Assert.Contains("ambiguous_parameter", body);
+    }
+
+    [Theory]
+    [InlineData("/dryrun/x?dry_run=true", 200)]
+    [InlineData("/dryrun/x?dry_run=false", 403)]
+    [InlineData("/dryrun/x?dry_run=true&dry_run=false", 400)]
+    [InlineData("/dryrun/x?DRY_RUN=true", 400)]
+    [InlineData("/dryrun/x?dry_run=true;admin=1", 400)]
+    [InlineData("/dryrun/x?dry_run=true&admin[]=1", 400)]
+    [InlineData("/dryrun/x?dry_run=true&a%00=1", 400)]
+    [InlineData("/dryrun/x??dry_run=true", 400)]
+    public async Task QueryCondition_ExactAndUnambiguousOnly(string target, int expected)
+    {
+        var (status, _) = await RawHttp.SendAsync(_gw.PublicPort, "GET", target, "Authorization: Bearer " + Token("spiffe://example.org/ns/shop/sa/web"));
+        Assert.Equal(expected, status);
+    }
+
+    [Fact]
+    public async Task Obligations_UnderscoreTwinFromClient_RemovedUpstream()
+    {
+        var (status, _) = await RawHttp.SendAsync(_gw.PublicPort, "GET", "/payments/twin",
+            "Authorization: Bearer " + Token("spiffe://example.org/ns/payments/sa/api"), "X_Tenant: evil");
+        Assert.Equal(200, status);
+        var seen = _gw.UpstreamRequests.Last(u => u.Path == "/payments/twin");
+        Assert.Equal("payments", seen.Headers["X-Tenant"]);
+        Assert.DoesNotContain(seen.Headers.Keys, k => k.Contains('_'));
     }
 
     [Fact]
