@@ -5,6 +5,8 @@
 #
 # usage: benchmarks/compare.sh [OUT_DIR]        (default: benchmarks/results/compare-<date>)
 # env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
+#        PIN=1 (default on machines with 2+ cores and taskset): the load generator on CPU 0, all servers on CPU 1, so
+#        the generator's own CPU use is not charged to the targets and run-to-run variance drops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -21,9 +23,15 @@ echo "== build (Release)"
 dotnet build src/Gateway -c Release --nologo -v q >/dev/null
 dotnet build benchmarks/BareYarp -c Release --nologo -v q >/dev/null
 dotnet build benchmarks/LoadTool -c Release --nologo -v q >/dev/null
-gateway="dotnet src/Gateway/bin/Release/net10.0/Gateway.dll"
-bareyarp="dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll"
-loadtool="dotnet benchmarks/LoadTool/bin/Release/net10.0/loadtool.dll"
+pin_servers=""; pin_load=""
+if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  pin_servers="taskset -c 1"; pin_load="taskset -c 0"
+  echo "== pinned: load generator on CPU 0, servers on CPU 1"
+fi
+gateway="$pin_servers dotnet src/Gateway/bin/Release/net10.0/Gateway.dll"
+bareyarp="$pin_servers dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll"
+loadtool="$pin_load dotnet benchmarks/LoadTool/bin/Release/net10.0/loadtool.dll"
+wrk="$pin_load wrk"
 
 echo "== config: $rules rules, 101 routes"
 benchmarks/scripts/make-bench-config.sh "$work" $gw_port $admin_port $up_port "$rules"
@@ -81,7 +89,7 @@ if [ "${WRK:-1}" = 1 ] && command -v wrk >/dev/null; then
   echo "== wrk cross-check (closed loop, $conc connections, one token)"
   for t in yarp:$yarp_port gateway:$gw_port; do
     name=${t%%:*}; port=${t##*:}
-    r=$(wrk -t1 -c"$conc" -d"$duration" -H "Authorization: Bearer $(cat "$work/probe.token")" "http://127.0.0.1:$port/orders/42" | awk '/Requests\/sec/ {print $2}')
+    r=$($wrk -t1 -c"$conc" -d"$duration" -H "Authorization: Bearer $(cat "$work/probe.token")" "http://127.0.0.1:$port/orders/42" | awk '/Requests\/sec/ {print $2}')
     echo "wrk $name rps $r (loadtool saturation-warm: $(rps "$out/saturation-warm" "$name"))" | tee -a "$out/wrk.txt"
   done
 fi
