@@ -21,7 +21,9 @@ internal static class HtmlReportWriter
         sb.Append(CultureInfo.InvariantCulture, $"<li>{E(report.Settings.Mode)}: {E(TextReportWriter.Describe(report.Settings))}; {report.Settings.Rounds} round(s), targets alternated</li>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<li>targets: {E(string.Join(", ", report.Targets.Select(t => $"{t.Name} = {t.Url}")))}</li>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<li>command: <code>loadtool {E(report.Settings.CommandLine)}</code></li>\n");
-        sb.Append("<li>latency is measured from each request's intended send time (no coordinated omission)</li>\n</ul>\n");
+        sb.Append(report.Settings.Mode == "closed"
+            ? "<li>closed loop: latency is measured from each request's actual send time (a request is sent when the previous one on its connection finished)</li>\n</ul>\n"
+            : "<li>latency is measured from each request's intended send time (no coordinated omission)</li>\n</ul>\n");
         sb.Append("<h2>Latency by percentile</h2>\n");
         sb.Append(SvgPercentilePlot.Render(report.Targets));
         sb.Append('\n');

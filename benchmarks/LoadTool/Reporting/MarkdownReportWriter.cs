@@ -16,7 +16,9 @@ internal static class MarkdownReportWriter
         w.WriteLine($"- requests: {report.Settings.Method} {string.Join(", ", report.Settings.Paths.Select(p => $"`{p}`"))}; identities {report.Settings.Identities}; bad {report.Settings.BadPercent.ToString(CultureInfo.InvariantCulture)}% ({string.Join(", ", report.Settings.BadKinds)})");
         w.WriteLine($"- targets: {string.Join(", ", report.Targets.Select(t => $"{t.Name} = {t.Url}"))}");
         w.WriteLine($"- command: `loadtool {report.Settings.CommandLine.Replace("`", "'", StringComparison.Ordinal)}`");
-        w.WriteLine("- latency is measured from each request's intended send time (no coordinated omission); ms");
+        w.WriteLine(report.Settings.Mode == "closed"
+            ? "- closed loop: latency is measured from each request's actual send time; ms"
+            : "- latency is measured from each request's intended send time (no coordinated omission); ms");
         foreach (var t in ReportTables.Build(report))
         {
             w.WriteLine();
