@@ -24,7 +24,7 @@ internal static class SettingsChecker
         {
             if (!properties.TryGetValue(child.Key, out var property))
             {
-                var near = Nearest(child.Key, properties.Keys);
+                var near = PolicyCore.Validation.Suggestions.Closest(child.Key, properties.Keys);
                 error(child.Path, $"unknown setting '{child.Key}' in {Display(section.Path)}"
                     + (near is null ? $": known settings are {string.Join(", ", properties.Keys)}" : $": did you mean '{near}'?"));
                 continue;
@@ -138,45 +138,5 @@ internal static class SettingsChecker
     }
 
     private static string Display(string path) => path.Replace(':', '.');
-
-    private static string? Nearest(string key, IEnumerable<string> known)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var k in known)
-        {
-            var d = Distance(key.ToLowerInvariant(), k.ToLowerInvariant());
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = k;
-            }
-        }
-
-        return bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            prev[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (prev, cur) = (cur, prev);
-        }
-
-        return prev[b.Length];
-    }
 
 }

@@ -17,7 +17,6 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options) : Requ
         if (!options.ForwardAuthorization)
         {
             headers.Remove("Authorization");
-            context.HttpContext.Request.Headers.Remove("Authorization");
         }
 
         var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();

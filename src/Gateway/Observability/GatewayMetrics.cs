@@ -55,6 +55,7 @@ public sealed class GatewayMetrics
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Counter.Child> _decisions = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Counter.Child> _shadow = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Histogram.Child> _requestDurations = new();
 
     /// <summary>The decision counter's child for these labels, cached (no label array per request). The label sets
@@ -79,8 +80,8 @@ public sealed class GatewayMetrics
     public Counter ShadowDecisions { get; }
 
     public Counter.Child Shadow(string route, string outcome, bool flips)
-        => _decisions.GetOrAdd(("shadow:" + route, outcome, flips ? "true" : "false"),
-            static (k, c) => c.WithLabels(k.Item1[7..], k.Item2, k.Item3), ShadowDecisions);
+        => _shadow.GetOrAdd((route, outcome, flips ? "true" : "false"),
+            static (k, c) => c.WithLabels(k.Item1, k.Item2, k.Item3), ShadowDecisions);
     public Counter ConfigReloads { get; }
     public Counter AuditRecords { get; }
     public Counter RejectedRequests { get; }

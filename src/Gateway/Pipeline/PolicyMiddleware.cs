@@ -46,6 +46,7 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
             // Shadow rules are never enforced: counted and audited, so a rollout can be judged before it bites.
             metrics.Shadow(route.Config.RouteId, shadow == Effect.Allow ? "would_allow" : "would_deny", decision.ShadowFlipsEffect).Inc();
         }
+
         if (feature.AmbiguousAttribute is not null)
         {
             feature.Decision = decision;
@@ -53,7 +54,7 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
             feature.Reason = "ambiguous_parameter";
             metrics.RejectedRequests.WithLabels("ambiguous_parameter").Inc();
             return ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "ambiguous_parameter",
-                "Ambiguous request", "A header or query parameter that policy reads is sent more than once or in another letter case.");
+                "Ambiguous request", "A header or query parameter that policy reads is sent in a form that servers read differently (repeated, as a list, in another spelling, or with parser-specific query syntax).");
         }
 
         feature.Decision = decision;

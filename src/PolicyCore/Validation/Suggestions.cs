@@ -1,7 +1,7 @@
 namespace PolicyCore.Validation;
 
 /// <summary>"Did you mean" suggestions: the closest candidate by edit distance, ignoring case, '_' and '-'.</summary>
-internal static class Suggestions
+public static class Suggestions
 {
     public static string? Closest(string value, IEnumerable<string> candidates)
     {
@@ -35,7 +35,7 @@ internal static class Suggestions
         .Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
 
     /// <summary>Levenshtein distance (small strings only: field names and route ids).</summary>
-    internal static int Distance(string a, string b)
+    public static int Distance(string a, string b)
     {
         if (a.Length > 256 || b.Length > 256)
         {

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Gateway.Pipeline;
+
+/// <summary>
+/// Watches a set of files and calls <see cref="OnChangedAsync"/> after they change: file-system events (debounced, so
+/// an editor's several writes make one call), a poll every few seconds (file events are not reliable on every file
+/// system), and a settle wait (<see cref="FileSettle"/>) so that a file being rewritten in pieces is never read half
+/// written. When <see cref="WatchedFiles"/> returns a different list (a reload changed it), the watch moves with it.
+/// </summary>
+internal abstract class FileChangeWatcher : BackgroundService
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
+
+    /// <summary>The files whose change triggers a call; compared by reference to notice a new list.</summary>
+    protected abstract IReadOnlyList<string> WatchedFiles { get; }
+
+    /// <summary>The files that must have stopped changing before the call (defaults to the watched ones).</summary>
+    protected virtual IReadOnlyList<string> SettleFiles => WatchedFiles;
+
+    protected abstract Task OnChangedAsync(CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var signal = new SemaphoreSlim(0);
+        var watchers = new List<FileSystemWatcher>();
+        IReadOnlyList<string>? watched = null;
+        var stamps = new List<(DateTime, long)>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var files = WatchedFiles;
+                if (!ReferenceEquals(files, watched))
+                {
+                    foreach (var w in watchers)
+                    {
+                        w.Dispose();
+                    }
+
+                    watchers = Watch(files, signal);
+                    watched = files;
+                    stamps = Stamps(files);
+                }
+
+                var changed = await signal.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
+                if (changed)
+                {
+                    await Task.Delay(Debounce, stoppingToken).ConfigureAwait(false);
+                    while (signal.CurrentCount > 0)
+                    {
+                        await signal.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (Stamps(files).SequenceEqual(stamps))
+                {
+                    continue;
+                }
+
+                await FileSettle.WaitStableAsync(SettleFiles, stoppingToken).ConfigureAwait(false);
+                stamps = Stamps(files);
+                await OnChangedAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            foreach (var w in watchers)
+            {
+                w.Dispose();
+            }
+        }
+    }
+
+    private static List<FileSystemWatcher> Watch(IReadOnlyList<string> files, SemaphoreSlim signal)
+    {
+        var watchers = new List<FileSystemWatcher>();
+        foreach (var dir in files.Select(Path.GetDirectoryName).Distinct())
+        {
+            if (dir is null || !Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            var w = new FileSystemWatcher(dir)
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+                IncludeSubdirectories = false,
+            };
+            FileSystemEventHandler onChange = (_, e) =>
+            {
+                if (files.Contains(e.FullPath))
+                {
+                    signal.Release();
+                }
+            };
+            w.Changed += onChange;
+            w.Created += onChange;
+            w.Renamed += (_, _) => signal.Release();
+            w.EnableRaisingEvents = true;
+            watchers.Add(w);
+        }
+
+        return watchers;
+    }
+
+    private static List<(DateTime, long)> Stamps(IReadOnlyList<string> files)
+    {
+        var list = new List<(DateTime, long)>(files.Count);
+        foreach (var f in files)
+        {
+            var info = new FileInfo(f);
+            list.Add(info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1));
+        }
+
+        return list;
+    }
+}
