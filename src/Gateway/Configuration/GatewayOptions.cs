@@ -15,6 +15,66 @@ public sealed class GatewayOptions
     public LimitsOptions Limits { get; set; } = new();
     public DevIssuerOptions DevIssuer { get; set; } = new();
     public ObservabilityOptions Observability { get; set; } = new();
+    /// <summary>SPIFFE trust bundles, one per trust domain: the only roots a client certificate may chain to.</summary>
+    public List<TrustBundleOptions> TrustBundles { get; set; } = [];
+    public MtlsOptions Mtls { get; set; } = new();
+    public DpopOptions Dpop { get; set; } = new();
+    public ApiKeyOptions ApiKeys { get; set; } = new();
+}
+
+/// <summary>An HTTPS listener of the public side.</summary>
+public sealed class TlsListenerOptions
+{
+    /// <summary><c>https://ADDRESS:PORT</c>.</summary>
+    public string Url { get; set; } = "";
+    /// <summary>The server certificate (PEM), relative to the config file.</summary>
+    public string CertificateFile { get; set; } = "";
+    /// <summary>Its private key (PEM), relative to the config file.</summary>
+    public string KeyFile { get; set; } = "";
+    /// <summary><c>required</c>, <c>optional</c> or <c>off</c>. Required: a request without a valid client certificate
+    /// is refused with 401 <c>client_certificate_required</c> (the TLS handshake still completes, so the refusal has a
+    /// reason code and an audit record).</summary>
+    public string ClientCertificate { get; set; } = "optional";
+}
+
+public sealed class TrustBundleOptions
+{
+    /// <summary>The SPIFFE trust domain, e.g. <c>example.org</c>.</summary>
+    public string TrustDomain { get; set; } = "";
+    /// <summary>PEM file with the trust domain's root (and intermediate) CA certificates; reloaded on change.</summary>
+    public string File { get; set; } = "";
+}
+
+public sealed class MtlsOptions
+{
+    /// <summary>When a request carries both a client certificate and a token:
+    /// <c>match</c> (default): both must name the same workload, unless the token is bound to that certificate;
+    /// <c>token</c>: the token's identity wins (the certificate must still be valid);
+    /// <c>certificate</c>: the certificate's identity wins (the token must still be valid).</summary>
+    public string WhenBoth { get; set; } = "match";
+}
+
+public sealed class DpopOptions
+{
+    /// <summary>How far a proof's <c>iat</c> may lie in the past (and, by <see cref="ClockSkew"/>, in the future).</summary>
+    public TimeSpan ProofLifetime { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Require a server-issued nonce in every proof (RFC 9449 §8).</summary>
+    public bool RequireNonce { get; set; }
+    /// <summary>Proof algorithms accepted (asymmetric only).</summary>
+    public List<string> Algorithms { get; set; } = ["ES256", "RS256", "PS256", "EdDSA"];
+    /// <summary>Most proof <c>jti</c> values remembered at once; when full, new proofs are refused (fail closed).</summary>
+    public int ReplayCacheSize { get; set; } = 1_000_000;
+}
+
+public sealed class ApiKeyOptions
+{
+    /// <summary>The key store file (hashes only), relative to the config file. Unset: API keys are off.</summary>
+    public string? StoreFile { get; set; }
+    /// <summary>Another header a legacy client may send its key in, besides <c>Authorization: ApiKey KEY</c>.</summary>
+    public string Header { get; set; } = "X-Api-Key";
+    /// <summary>Longest expiry <c>apikey create</c> accepts.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(90);
 }
 
 public sealed class ObservabilityOptions
@@ -31,6 +91,8 @@ public sealed class ListenOptions
     public string Public { get; set; } = "http://127.0.0.1:8080";
     /// <summary>The admin listener: metrics, health, readiness. Never the same as <see cref="Public"/>.</summary>
     public string Admin { get; set; } = "http://127.0.0.1:9090";
+    /// <summary>HTTPS listeners of the public side (HTTP/1.1 and HTTP/2), each with its client-certificate mode.</summary>
+    public List<TlsListenerOptions> Tls { get; set; } = [];
 }
 
 public sealed class IssuerOptions

@@ -6,7 +6,8 @@ namespace Gateway.Identity;
 public sealed class WorkloadIdentity
 {
     public WorkloadIdentity(string id, string issuer, string issuerName, string authMethod, SpiffeId? spiffe,
-        string? tokenId, string tokenHash, DateTimeOffset expires, IReadOnlyDictionary<string, string[]> claims)
+        string? tokenId, string tokenHash, DateTimeOffset expires, IReadOnlyDictionary<string, string[]> claims,
+        string? certificateThumbprint = null, string? dpopKeyThumbprint = null)
     {
         Id = id;
         Issuer = issuer;
@@ -16,8 +17,18 @@ public sealed class WorkloadIdentity
         TokenId = tokenId;
         TokenHash = tokenHash;
         Expires = expires;
-        Policy = new PolicyIdentity(id, issuer, authMethod, spiffe?.ToString(), spiffe?.TrustDomain, claims);
+        CertificateThumbprint = certificateThumbprint;
+        DpopKeyThumbprint = dpopKeyThumbprint;
+        Binding = authMethod == MtlsAuthMethod ? IdentityBinding.Certificate
+            : dpopKeyThumbprint is not null ? IdentityBinding.Dpop
+            : certificateThumbprint is not null ? IdentityBinding.CertificateBoundToken
+            : IdentityBinding.None;
+        Policy = new PolicyIdentity(id, issuer, authMethod, spiffe?.ToString(), spiffe?.TrustDomain, claims,
+            senderConstrained: Binding != IdentityBinding.None);
     }
+
+    public const string MtlsAuthMethod = "mtls";
+    public const string ApiKeyAuthMethod = "api_key";
 
     /// <summary>The identity id: the SPIFFE id when the subject is one, else the subject.</summary>
     public string Id { get; }
@@ -30,6 +41,14 @@ public sealed class WorkloadIdentity
     /// <summary>A short hash of the token for audit (never the token).</summary>
     public string TokenHash { get; }
     public DateTimeOffset Expires { get; }
+    /// <summary>The token's <c>cnf.x5t#S256</c> (base64url SHA-256 of the client certificate it is bound to), or null.</summary>
+    public string? CertificateThumbprint { get; }
+    /// <summary>The token's <c>cnf.jkt</c> (RFC 7638 thumbprint of the DPoP key it is bound to), or null.</summary>
+    public string? DpopKeyThumbprint { get; }
+    /// <summary>How the credential is tied to its holder. Anything but <see cref="IdentityBinding.None"/> means a
+    /// copy of the credential alone is useless: the request also proved possession of a private key (the binding is
+    /// checked on every request before the identity is used).</summary>
+    public IdentityBinding Binding { get; }
     /// <summary>The identity as policy sees it.</summary>
     public PolicyIdentity Policy { get; }
 }

@@ -12,8 +12,10 @@ public sealed class PolicyIdentity
         string authMethod,
         string? spiffeId,
         string? trustDomain,
-        IReadOnlyDictionary<string, string[]>? claims)
+        IReadOnlyDictionary<string, string[]>? claims,
+        bool senderConstrained = false)
     {
+        SenderConstrained = senderConstrained;
         Subject = subject;
         Issuer = issuer;
         AuthMethod = authMethod;
@@ -31,6 +33,9 @@ public sealed class PolicyIdentity
     public string AuthMethod { get; }
     public string? SpiffeId { get; }
     public string? TrustDomain { get; }
+    /// <summary>True when the credential is bound to its holder (mTLS certificate, certificate-bound or DPoP token):
+    /// a copy of it alone would not have been accepted.</summary>
+    public bool SenderConstrained { get; }
     /// <summary>Claim values as strings; array claims hold every element, scalar claims one value.
     /// A space-separated <c>scope</c> claim is split into its scopes.</summary>
     public IReadOnlyDictionary<string, string[]> Claims { get; }
