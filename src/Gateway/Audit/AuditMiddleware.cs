@@ -73,6 +73,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, 
                 UnevaluableRules = feature.Decision?.UnevaluableRuleCount ?? 0,
                 UnevaluableRule = feature.Decision?.UnevaluableRuleId,
                 RateLimitClass = feature.Decision?.Obligations?.RateLimitClass,
+                Binding = id is null ? null : Identity.IdentityBindingExtensions.ToCode(id.Binding),
             }).ConfigureAwait(false);
         }
     }

@@ -27,4 +27,6 @@ internal sealed record AuditRecord(
     public int UnevaluableRules { get; init; }
     public string? UnevaluableRule { get; init; }
     public string? RateLimitClass { get; init; }
+    /// <summary>How the identity was bound to the caller: <c>bearer</c>, <c>mtls</c>, <c>x5t</c> or <c>dpop</c>.</summary>
+    public string? Binding { get; init; }
 }

@@ -221,6 +221,11 @@ internal sealed partial class AuditWriter : BackgroundService
         w.WriteString("authMethod", r.AuthMethod);
         w.WriteString("tokenId", r.TokenId);
         w.WriteString("tokenHash", r.TokenHash);
+        if (r.Binding is not null)
+        {
+            w.WriteString("binding", r.Binding);
+        }
+
         w.WriteString("route", r.Route);
         w.WriteString("method", r.Method);
         w.WriteString("host", r.Host);

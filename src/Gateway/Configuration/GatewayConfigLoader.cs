@@ -88,9 +88,10 @@ public static class GatewayConfigLoader
             diags.Add(new ConfigDiagnostic(full, l, c, message, IsWarning: true));
         }
 
-        ValidateListen(options.Listen, Error);
+        ValidateListen(options.Listen, dir, Error);
         ValidateIssuers(options, dir, Error, Warn);
         ValidateAudit(options.Audit, Error);
+        ValidateStrongIdentity(options, Error, Warn);
         if (options.TokenCache.MaxEntries < 0)
         {
             Error("Gateway:TokenCache:MaxEntries", "TokenCache.MaxEntries must be 0 (no cache) or more");
@@ -189,27 +190,92 @@ public static class GatewayConfigLoader
         Diagnostics = diags,
     };
 
-    private static void ValidateListen(ListenOptions listen, Action<string, string> error)
+    private static void ValidateListen(ListenOptions listen, string dir, Action<string, string> error)
     {
-        var pub = CheckListenUrl(listen.Public, "Gateway:Listen:Public", error);
-        var admin = CheckListenUrl(listen.Admin, "Gateway:Listen:Admin", error);
-        if (pub is not null && admin is not null && pub.Port == admin.Port && pub.Port != 0)
+        var ports = new Dictionary<int, string>();
+        void Port(Uri? uri, string path)
         {
-            error("Gateway:Listen:Admin", "the admin listener must use a different port from the public listener");
+            if (uri is null || uri.Port == 0)
+            {
+                return;
+            }
+
+            if (ports.TryGetValue(uri.Port, out var other))
+            {
+                error(path, $"port {uri.Port} is already used by {other.Replace(':', '.')}: every listener needs a different port");
+            }
+            else
+            {
+                ports[uri.Port] = path;
+            }
+        }
+
+        if (string.IsNullOrEmpty(listen.Public))
+        {
+            if (listen.Tls.Count == 0)
+            {
+                error("Gateway:Listen:Public", "no public listener: set Listen.Public (http://ADDRESS:PORT) or add an HTTPS listener to Listen.Tls");
+            }
+        }
+        else
+        {
+            Port(CheckListenUrl(listen.Public, "Gateway:Listen:Public", "http", error), "Gateway:Listen:Public");
+        }
+
+        Port(CheckListenUrl(listen.Admin, "Gateway:Listen:Admin", "http", error), "Gateway:Listen:Admin");
+
+        for (var i = 0; i < listen.Tls.Count; i++)
+        {
+            var tls = listen.Tls[i];
+            var p = $"Gateway:Listen:Tls:{i}";
+            Port(CheckListenUrl(tls.Url, p + ":Url", "https", error), p + ":Url");
+            if (tls.ClientCertificate is not ("required" or "optional" or "off"))
+            {
+                error(p + ":ClientCertificate", $"ClientCertificate '{tls.ClientCertificate}' is unknown: use required, optional or off");
+            }
+
+            if (string.IsNullOrWhiteSpace(tls.CertificateFile) || string.IsNullOrWhiteSpace(tls.KeyFile))
+            {
+                error(p, "an HTTPS listener needs CertificateFile and KeyFile (PEM)");
+                continue;
+            }
+
+            var cert = Path.GetFullPath(Path.Combine(dir, tls.CertificateFile));
+            var key = Path.GetFullPath(Path.Combine(dir, tls.KeyFile));
+            if (!File.Exists(cert))
+            {
+                error(p + ":CertificateFile", $"certificate file '{tls.CertificateFile}' not found (looked at {cert})");
+            }
+            else if (!File.Exists(key))
+            {
+                error(p + ":KeyFile", $"key file '{tls.KeyFile}' not found (looked at {key})");
+            }
+            else
+            {
+                try
+                {
+                    using var loaded = Hosting.ServerCertificateSource.Load(cert, key);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidDataException or ArgumentException)
+                {
+                    error(p + ":CertificateFile", $"certificate '{tls.CertificateFile}' with key '{tls.KeyFile}' cannot be used: {ex.Message}");
+                }
+            }
         }
     }
 
-    private static Uri? CheckListenUrl(string value, string path, Action<string, string> error)
+    private static Uri? CheckListenUrl(string value, string path, string scheme, Action<string, string> error)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != "http" || uri.AbsolutePath != "/")
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != scheme || uri.AbsolutePath != "/")
         {
-            error(path, $"'{value}' is not a listen URL: write http://ADDRESS:PORT, e.g. http://127.0.0.1:8080 (HTTPS listeners arrive with mTLS support)");
+            error(path, $"'{value}' is not a listen URL: write {scheme}://ADDRESS:PORT, e.g. {scheme}://127.0.0.1:{(scheme == "https" ? 8443 : 8080)}"
+                + (scheme == "http" ? " (HTTPS listeners go in Listen.Tls)" : ""));
             return null;
         }
 
         if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6) && uri.Host != "localhost")
         {
-            error(path, $"'{value}': listen on an IP address (or localhost), e.g. http://0.0.0.0:8080");
+            error(path, $"'{value}': listen on an IP address (or localhost), e.g. {scheme}://0.0.0.0:{uri.Port}");
             return null;
         }
 
@@ -333,6 +399,68 @@ public static class GatewayConfigLoader
         else if (uri.Scheme == "http" && !allowHttp)
         {
             error(path, $"'{url}' uses plain HTTP: keys fetched without TLS can be replaced in transit; use https, or set AllowInsecureHttp for local development");
+        }
+    }
+
+    private static readonly HashSet<string> DpopAlgorithms = new(StringComparer.Ordinal)
+    {
+        "ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA",
+    };
+
+    /// <summary>mTLS, DPoP and API-key settings (the trust-bundle and key-store files are loaded separately).</summary>
+    private static void ValidateStrongIdentity(GatewayOptions options, Action<string, string> error, Action<string, string> warn)
+    {
+        if (options.Mtls.WhenBoth is not ("match" or "token" or "certificate"))
+        {
+            error("Gateway:Mtls:WhenBoth", $"WhenBoth '{options.Mtls.WhenBoth}' is unknown: use match (certificate and token must name the same workload), token or certificate");
+        }
+
+        var wantsCertificates = options.Listen.Tls.Exists(t => t.ClientCertificate is "required" or "optional");
+        if (wantsCertificates && options.TrustBundles.Count == 0)
+        {
+            warn("Gateway:Listen:Tls", "client certificates are requested but no TrustBundles are configured: every client certificate will be refused (certificate_trust_domain_unknown)");
+        }
+
+        var dpop = options.Dpop;
+        if (dpop.ProofLifetime <= TimeSpan.Zero || dpop.ProofLifetime > TimeSpan.FromMinutes(10))
+        {
+            error("Gateway:Dpop:ProofLifetime", "Dpop.ProofLifetime must be more than zero and at most 00:10:00 (a proof is meant to be used at once)");
+        }
+
+        if (dpop.ClockSkew < TimeSpan.Zero || dpop.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            error("Gateway:Dpop:ClockSkew", "Dpop.ClockSkew must be between 00:00:00 and 00:05:00");
+        }
+
+        if (dpop.ReplayCacheSize < 1000)
+        {
+            error("Gateway:Dpop:ReplayCacheSize", "Dpop.ReplayCacheSize must be at least 1000");
+        }
+
+        if (dpop.Algorithms.Count == 0)
+        {
+            error("Gateway:Dpop:Algorithms", "Dpop.Algorithms needs at least one algorithm");
+        }
+
+        for (var i = 0; i < dpop.Algorithms.Count; i++)
+        {
+            if (!DpopAlgorithms.Contains(dpop.Algorithms[i]))
+            {
+                error($"Gateway:Dpop:Algorithms:{i}", $"DPoP algorithm '{dpop.Algorithms[i]}' is not accepted: use one of {string.Join(", ", DpopAlgorithms)} (asymmetric only)");
+            }
+        }
+
+        var header = options.ApiKeys.Header;
+        if (string.IsNullOrWhiteSpace(header) || !header.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+            || header.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.Equals("DPoP", StringComparison.OrdinalIgnoreCase)
+            || header.StartsWith("X-Workload-", StringComparison.OrdinalIgnoreCase))
+        {
+            error("Gateway:ApiKeys:Header", $"ApiKeys.Header '{header}' cannot carry API keys: use a header name of letters, digits and '-', not Authorization, DPoP or X-Workload-*");
+        }
+
+        if (options.ApiKeys.MaxLifetime <= TimeSpan.Zero || options.ApiKeys.MaxLifetime > TimeSpan.FromDays(366))
+        {
+            error("Gateway:ApiKeys:MaxLifetime", "ApiKeys.MaxLifetime must be more than zero and at most 366.00:00:00: API keys are long-lived shared secrets, keep them short-lived");
         }
     }
 

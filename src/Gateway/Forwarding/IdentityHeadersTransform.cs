@@ -9,7 +9,7 @@ namespace Gateway.Forwarding;
 /// <see cref="GatewayRequestFeature"/>; inbound headers of the same names were removed by hygiene. Removes the
 /// client's credential unless the config asks to forward it.
 /// </summary>
-internal sealed class IdentityHeadersTransform(ForwardingOptions options) : RequestTransform
+internal sealed class IdentityHeadersTransform(ForwardingOptions options, string apiKeyHeader) : RequestTransform
 {
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
@@ -19,12 +19,21 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options) : Requ
             headers.Remove("Authorization");
         }
 
+        // Proofs and API keys are credentials for the gateway only: never forwarded, in any spelling.
+        RemoveAllSpellings(headers, "DPoP");
+        RemoveAllSpellings(headers, apiKeyHeader);
+
         var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
         var id = feature?.Identity;
         if (id is null)
         {
             // Unreachable: the proxy pipeline refuses before forwarding. Defence in depth: never forward anonymously.
             throw new InvalidOperationException("forwarding without a verified identity");
+        }
+
+        if (id.AuthMethod == Identity.WorkloadIdentity.ApiKeyAuthMethod)
+        {
+            headers.Remove("Authorization"); // a long-lived shared secret never travels further, whatever the config says
         }
 
         Set(headers, options.SubjectHeader, id.Id);

@@ -49,13 +49,24 @@ public static class GatewayHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
         var options = config.Options;
+        var serverCertificates = options.Listen.Tls
+            .Select(t => new ServerCertificateSource(config.Resolve(t.CertificateFile), config.Resolve(t.KeyFile)))
+            .ToList();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             k.Limits.MaxRequestHeaderCount = 100;
-            Listen(k, options.Listen.Public, admin: false);
+            if (!string.IsNullOrEmpty(options.Listen.Public))
+            {
+                Listen(k, options.Listen.Public, admin: false);
+            }
+
             Listen(k, options.Listen.Admin, admin: true);
+            for (var i = 0; i < options.Listen.Tls.Count; i++)
+            {
+                ListenTls(k, options.Listen.Tls[i], serverCertificates[i]);
+            }
         });
 
         var metrics = new GatewayMetrics();
@@ -75,11 +86,21 @@ public static class GatewayHost
         services.AddHostedService<ConfigFileWatcher>();
         services.AddHostedService<IssuerKeyHostedService>();
 
+        if (serverCertificates.Count > 0)
+        {
+            services.AddHostedService(_ => new ServerCertificateWatcher(serverCertificates));
+        }
+
         services.AddReverseProxy()
             .LoadFromMemory(config.Routes, config.Clusters)
-            .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding)));
+            .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding, options.ApiKeys.Header)));
 
         var app = builder.Build();
+        var tlsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tls");
+        foreach (var source in serverCertificates)
+        {
+            source.Logger = tlsLogger;
+        }
 
         var authenticator = app.Services.GetRequiredService<JwtAuthenticator>();
         var policy = app.Services.GetRequiredService<PolicyStore>();
@@ -115,6 +136,43 @@ public static class GatewayHost
         var factory = sp.GetRequiredService<IssuerFactory>();
         return new JwtAuthenticator(config.Options.Issuers.Select(o => factory.Create(o, config)).ToList(),
             sp.GetRequiredService<TokenCache>(), settings.TimeProvider, config.Options.Limits.MaxTokenLength);
+    }
+
+    /// <summary>An HTTPS listener (HTTP/1.1 and HTTP/2). Client certificates are requested in the handshake when the
+    /// mode is not <c>off</c>, and accepted whatever they are: the gateway checks them itself against the trust bundle
+    /// of their SPIFFE trust domain (never the system roots), so a refusal is a 401 with a reason code and an audit
+    /// record rather than a handshake failure. The listener's mode travels with the connection.</summary>
+    private static void ListenTls(KestrelServerOptions k, TlsListenerOptions tls, ServerCertificateSource certificate)
+    {
+        var uri = new Uri(tls.Url);
+        var mode = tls.ClientCertificate;
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure = lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1AndHttp2;
+            lo.Use(next => connection =>
+            {
+                connection.Items[ClientCertificates.ModeItem] = mode;
+                return next(connection);
+            });
+            lo.UseHttps(https =>
+            {
+                https.ServerCertificateSelector = (_, _) => certificate.Current;
+                https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                https.ClientCertificateMode = mode == "off"
+                    ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate
+                    : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = static (_, _, _) => true;
+                https.CheckCertificateRevocation = false;
+            });
+        };
+        if (uri.Host == "localhost")
+        {
+            k.ListenLocalhost(uri.Port, configure);
+        }
+        else
+        {
+            k.Listen(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port, configure);
+        }
     }
 
     private static void Listen(KestrelServerOptions k, string url, bool admin)

@@ -228,8 +228,78 @@ internal sealed class JwtAuthenticator
 
             jti = j;
         }
-        identity = new WorkloadIdentity(sub, issuer.Issuer, issuer.Name, AuthMethod, spiffe, jti, shortHash, exp, ClaimsOf(jwt));
+        if (!TryReadConfirmation(jwt, out var x5t, out var jkt))
+        {
+            return AuthFailure.InvalidClaim;
+        }
+
+        identity = new WorkloadIdentity(sub, issuer.Issuer, issuer.Name, AuthMethod, spiffe, jti, shortHash, exp, ClaimsOf(jwt),
+            certificateThumbprint: x5t, dpopKeyThumbprint: jkt);
         return AuthFailure.None;
+    }
+
+    /// <summary>
+    /// The token's confirmation claim (RFC 7800): <c>x5t#S256</c> binds it to a TLS client certificate (RFC 8705),
+    /// <c>jkt</c> to a DPoP key (RFC 9449). Either is a SHA-256 in base64url (43 characters). A confirmation the gateway
+    /// cannot enforce (another member, both at once, a wrong shape) refuses the token: its issuer meant it to be bound,
+    /// and accepting it as a bearer token would undo that.
+    /// </summary>
+    private static bool TryReadConfirmation(JsonWebToken jwt, out string? x5t, out string? jkt)
+    {
+        x5t = null;
+        jkt = null;
+        if (!jwt.TryGetClaim("cnf", out var claim))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(claim.Value);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            foreach (var member in doc.RootElement.EnumerateObject())
+            {
+                if (member.Value.ValueKind != System.Text.Json.JsonValueKind.String || !IsSha256Base64Url(member.Value.GetString()!))
+                {
+                    return false;
+                }
+
+                switch (member.Name)
+                {
+                    case "x5t#S256" when x5t is null: x5t = member.Value.GetString(); break;
+                    case "jkt" when jkt is null: jkt = member.Value.GetString(); break;
+                    default: return false;
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+
+        return (x5t is null || jkt is null) && (x5t is not null || jkt is not null);
+    }
+
+    private static bool IsSha256Base64Url(string s)
+    {
+        if (s.Length != 43)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsVisibleAscii(string s)

@@ -18,4 +18,6 @@ internal static class EventIds
     public const int ConfigReloadRejected = 6002;
     public const int ConfigDiagnostic = 6003;
     public const int ConfigNeedsRestart = 6004;
+    public const int ServerCertificateReloaded = 7001;
+    public const int ServerCertificateReloadFailed = 7002;
 }

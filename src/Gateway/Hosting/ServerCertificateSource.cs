@@ -1,0 +1,89 @@
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Observability;
+using Gateway.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// The server certificate of one HTTPS listener, read from PEM files and reloaded when they change (SPIFFE server
+/// SVIDs live hours, not years). Kestrel asks for it on every handshake; a bad new file (half written, key not
+/// matching) changes nothing: the last good certificate keeps serving and the failure is logged.
+/// </summary>
+internal sealed partial class ServerCertificateSource
+{
+    private readonly string _certificateFile;
+    private readonly string _keyFile;
+    private X509Certificate2 _current;
+
+    public ServerCertificateSource(string certificateFile, string keyFile)
+    {
+        _certificateFile = certificateFile;
+        _keyFile = keyFile;
+        _current = Load(certificateFile, keyFile);
+        Files = [certificateFile, keyFile];
+    }
+
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>Set once the host's logging is built (the source exists before, for Kestrel's options).</summary>
+    public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public X509Certificate2 Current => Volatile.Read(ref _current);
+
+    /// <summary>Loads a PEM certificate and its PEM private key into a certificate SslStream can use (on Linux an
+    /// ephemeral key works; the PKCS#12 round trip keeps it usable on every platform).</summary>
+    public static X509Certificate2 Load(string certificateFile, string keyFile)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        if (!pem.HasPrivateKey)
+        {
+            throw new InvalidDataException("the key file does not hold the certificate's private key");
+        }
+
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public void Reload()
+    {
+        try
+        {
+            var next = Load(_certificateFile, _keyFile);
+            var old = Interlocked.Exchange(ref _current, next);
+            Log.Reloaded(Logger, _certificateFile, next.NotAfter);
+            // The old certificate may still be in use by a handshake in flight: let the GC collect it.
+            _ = old;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidDataException or ArgumentException)
+        {
+            Log.ReloadFailed(Logger, _certificateFile, ex.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.ServerCertificateReloaded, LogLevel.Information, "Server certificate {File} reloaded; valid until {NotAfter:o}")]
+        public static partial void Reloaded(ILogger logger, string file, DateTime notAfter);
+
+        [LoggerMessage(EventIds.ServerCertificateReloadFailed, LogLevel.Error, "Server certificate {File} not reloaded ({Reason}); the last good certificate keeps serving")]
+        public static partial void ReloadFailed(ILogger logger, string file, string reason);
+    }
+}
+
+/// <summary>Reloads the HTTPS listeners' server certificates when their files change.</summary>
+internal sealed class ServerCertificateWatcher(IReadOnlyList<ServerCertificateSource> sources) : FileChangeWatcher
+{
+    private readonly IReadOnlyList<string> _files = sources.SelectMany(s => s.Files).Distinct().ToList();
+
+    protected override IReadOnlyList<string> WatchedFiles => _files;
+
+    protected override Task OnChangedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var s in sources)
+        {
+            s.Reload();
+        }
+
+        return Task.CompletedTask;
+    }
+}
