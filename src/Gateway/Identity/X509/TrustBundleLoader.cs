@@ -162,7 +162,7 @@ internal static class TrustBundleLoader
         var roots = new List<X509Certificate2>();
         var intermediates = new List<X509Certificate2>();
         var certificateBlocks = 0;
-        var errors = diags.Count;
+        var firstDiagnostic = diags.Count;
         var lines = new PemLineIndex(text);
 
         void Error(int offset, string message)
@@ -269,19 +269,19 @@ internal static class TrustBundleLoader
             return null;
         }
 
-        if (diags.Count == errors && roots.Count == 0)
-        {
-            diags.Add(new ConfigDiagnostic(file, 1, 1,
-                $"no root in trust bundle file for '{options.TrustDomain}': at least one self-signed CA certificate is required, intermediates alone are never trusted"));
-            return null;
-        }
-
-        for (var i = errors; i < diags.Count; i++)
+        for (var i = firstDiagnostic; i < diags.Count; i++)
         {
             if (!diags[i].IsWarning)
             {
                 return null;
             }
+        }
+
+        if (roots.Count == 0)
+        {
+            diags.Add(new ConfigDiagnostic(file, 1, 1,
+                $"no root in trust bundle file for '{options.TrustDomain}': at least one self-signed CA certificate is required, intermediates alone are never trusted"));
+            return null;
         }
 
         return (roots.ToArray(), intermediates.ToArray());

@@ -221,6 +221,20 @@ public sealed class TrustBundleLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_OnlyAnExpiredIntermediate_WarningAndNoRootError()
+    {
+        // A warning in the file must not hide that nothing in it can anchor a chain.
+        using var intermediate = TestCertificates.CreateIntermediateCa(_rootA, "a.example", Now.AddDays(-10), Now.AddDays(-1));
+        _folder.Write("a.pem", TestCertificates.ToPem(intermediate));
+
+        var (set, diags) = _folder.Load(_time, Bundle("a.example", "a.pem"));
+
+        Assert.Null(set);
+        Assert.True(Single(diags, "expired").IsWarning);
+        Assert.False(Single(diags, "no root").IsWarning);
+    }
+
+    [Fact]
     public void Load_ExpiredCa_WarningAndSetStillReturned()
     {
         using var expired = Root("a.example", notAfter: Now.AddDays(-1));
