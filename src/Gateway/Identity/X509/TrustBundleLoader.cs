@@ -243,6 +243,7 @@ internal static class TrustBundleLoader
                 Error(begin, malformed
                     ? $"certificate '{subject}' has a malformed basicConstraints extension"
                     : $"certificate '{subject}' is not a CA: a bundle root or intermediate needs basicConstraints CA=true (is this a leaf certificate?)");
+                cert.Dispose();
                 pos = blockEnd;
                 continue;
             }
@@ -269,18 +270,27 @@ internal static class TrustBundleLoader
             return null;
         }
 
-        for (var i = firstDiagnostic; i < diags.Count; i++)
+        var failed = false;
+        for (var i = firstDiagnostic; i < diags.Count && !failed; i++)
         {
-            if (!diags[i].IsWarning)
-            {
-                return null;
-            }
+            failed = !diags[i].IsWarning;
         }
 
-        if (roots.Count == 0)
+        if (!failed && roots.Count == 0)
         {
             diags.Add(new ConfigDiagnostic(file, 1, 1,
                 $"no root in trust bundle file for '{options.TrustDomain}': at least one self-signed CA certificate is required, intermediates alone are never trusted"));
+            failed = true;
+        }
+
+        if (failed)
+        {
+            // Never published: safe to release now.
+            foreach (var c in roots.Concat(intermediates))
+            {
+                c.Dispose();
+            }
+
             return null;
         }
 
