@@ -15,16 +15,21 @@ internal readonly struct DpopTarget
     /// <param name="path">The raw, escaped path; a query, if any, is ignored.</param>
     public DpopTarget(string scheme, string host, string path)
     {
-        Scheme = scheme;
-        Host = host;
-        Path = path;
+        _scheme = scheme;
+        _host = host;
+        _path = path;
     }
 
-    public string Scheme { get; }
+    private readonly string? _scheme;
+    private readonly string? _host;
+    private readonly string? _path;
 
-    public string Host { get; }
+    /// <summary>The scheme; "" for <c>default(DpopTarget)</c>, which no proof matches.</summary>
+    public string Scheme => _scheme ?? "";
 
-    public string Path { get; }
+    public string Host => _host ?? "";
+
+    public string Path => _path ?? "";
 
     /// <summary>The target of <paramref name="request"/>: the raw request target (origin-form or absolute-form) from
     /// <see cref="IHttpRequestFeature.RawTarget"/>, which path hygiene does not rewrite.</summary>

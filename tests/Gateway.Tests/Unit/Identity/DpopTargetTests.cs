@@ -48,4 +48,12 @@ public sealed class DpopTargetTests
 
         Assert.Equal("/base/a%20b", DpopTarget.FromRequest(context.Request).Path);
     }
+
+    [Fact]
+    public void Default_MatchesNothing()
+    {
+        var target = default(DpopTarget);
+        Assert.Equal("", target.Path);
+        Assert.False(HtuMatcher.Matches("https://gw.example/"u8, target));
+    }
 }
