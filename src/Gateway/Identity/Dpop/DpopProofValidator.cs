@@ -58,16 +58,24 @@ internal sealed class DpopProofValidator
         _lifetimeMs = (long)options.ProofLifetime.TotalMilliseconds;
         _skewMs = (long)options.ClockSkew.TotalMilliseconds;
         _replayLifetime = options.ProofLifetime + options.ClockSkew + options.ClockSkew;
+        var names = new List<string>(options.Algorithms.Count);
         foreach (var name in options.Algorithms)
         {
             // Names that are not asymmetric JWS algorithms this class implements (none, HS256, typos) allow nothing.
             var alg = DpopAlgorithms.Parse(name);
-            if (alg != DpopAlgorithm.Unknown)
+            if (alg != DpopAlgorithm.Unknown && (_allowed & (1 << (int)alg)) == 0)
             {
                 _allowed |= 1 << (int)alg;
+                names.Add(name);
             }
         }
+
+        Algorithms = string.Join(' ', names);
     }
+
+    /// <summary>The algorithms actually accepted, space-separated: the <c>algs</c> parameter of a
+    /// <c>WWW-Authenticate: DPoP</c> challenge (RFC 9449 §7.1). Configured names this class cannot use are not in it.</summary>
+    public string Algorithms { get; }
 
     /// <param name="proofHeader">Every value of the request's <c>DPoP</c> header.</param>
     /// <param name="method">The request method, as received (<c>GET</c>; <c>get</c> is another method).</param>

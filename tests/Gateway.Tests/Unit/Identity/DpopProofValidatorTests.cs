@@ -216,6 +216,15 @@ public sealed class DpopProofValidatorTests : IDisposable
         Assert.Equal(AuthFailure.DpopProofInvalid, await Validate(proof.Build()));
     }
 
+    [Fact]
+    public void Algorithms_ListsOnlyUsableConfiguredNames()
+    {
+        Assert.Equal("ES256 RS256 PS256 EdDSA", _validator.Algorithms);
+        _options.Algorithms = ["none", "HS256", "ES384", "es256", "ES384", "EdDSA"];
+        Rebuild();
+        Assert.Equal("ES384 EdDSA", _validator.Algorithms);
+    }
+
     [Theory]
     [InlineData("HS256")]
     [InlineData("HS384")]
