@@ -48,9 +48,16 @@ internal static class ApiKeyHash
 
         var encoded = text.AsSpan(Prefix.Length);
         var bytes = new byte[Length];
-        if (!Base64Url.TryDecodeFromChars(encoded, bytes, out var written) || written != Length)
+        try
         {
-            return false;
+            if (!Base64Url.TryDecodeFromChars(encoded, bytes, out var written) || written != Length)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            return false; // a character outside base64url, or non-zero trailing bits
         }
 
         // Canonical only: re-encoding must give back the same text (no second spelling of one hash).
