@@ -112,7 +112,7 @@ internal static class ApiKeyVerbs
             {
                 if (r != ApiKeyEntry.AllRoutes && !known.Contains(r))
                 {
-                    return Fail(error, $"refused: route '{r}' is not in the config (routes: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+                    return Fail(error, $"refused: route '{ApiKeyStoreLoader.Show(r)}' is not in the config (routes: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
                 }
             }
         }
@@ -471,7 +471,7 @@ internal static class ApiKeyVerbs
 
             if (names.Contains(name))
             {
-                throw new CommandLineException($"--{option}: '{name}' is listed twice");
+                throw new CommandLineException($"--{option}: '{ApiKeyStoreLoader.Show(name)}' is listed twice");
             }
 
             names.Add(name);

@@ -301,6 +301,18 @@ public sealed class ApiKeyVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_KeyPastedAsArgument_NotEchoed()
+    {
+        var key = ApiKeyGenerator.Generate().Key;
+
+        var (exit, output, error) = await Run("create", key, "--owner", "billing", "--expires", "30d", "--routes", "payments");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("looks like an API key, not repeated", error);
+        Assert.DoesNotContain(key[16..], output + error);
+    }
+
+    [Fact]
     public async Task Revoke_Twice_KeepsTheFirstTime()
     {
         var id = ApiKeyFormat.IdOf(await CreateAsync()).ToString();

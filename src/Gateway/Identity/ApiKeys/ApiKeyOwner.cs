@@ -17,6 +17,11 @@ internal static class ApiKeyOwner
             return "the owner is empty: write the workload the key stands for (a SPIFFE id or a workload name)";
         }
 
+        if (ApiKeyFormat.LooksLikeKey(owner))
+        {
+            return "the owner looks like an API key: write the workload the key stands for, never a key";
+        }
+
         if (owner.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase))
         {
             return SpiffeId.TryParse(owner, out _)

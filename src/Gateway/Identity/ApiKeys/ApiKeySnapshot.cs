@@ -12,7 +12,7 @@ internal sealed class ApiKeySnapshot
     {
         Entries = entries;
         Revision = revision;
-        File = file;
+        StoreFile = file;
         ById = entries.ToFrozenDictionary(e => e.Id, StringComparer.Ordinal);
         _byIdSpan = ById.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -20,7 +20,7 @@ internal sealed class ApiKeySnapshot
     public IReadOnlyList<ApiKeyEntry> Entries { get; }
     public FrozenDictionary<string, ApiKeyEntry> ById { get; }
     public long Revision { get; }
-    public string File { get; }
+    public string StoreFile { get; }
 
     /// <summary>Lookup by id without allocating a string.</summary>
     public bool TryGet(ReadOnlySpan<char> id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ApiKeyEntry? entry)

@@ -28,8 +28,8 @@ internal sealed partial class ApiKeyStore
     public ApiKeyStore(string? file, ApiKeyLoadSettings settings, GatewayMetrics metrics, ILogger<ApiKeyStore> logger,
         TimeProvider time, ApiKeySnapshot? initial = null)
     {
-        File = file is null ? null : Path.GetFullPath(file);
-        Files = File is null ? [] : [File];
+        StoreFile = file is null ? null : Path.GetFullPath(file);
+        Files = StoreFile is null ? [] : [StoreFile];
         _settings = settings;
         _metrics = metrics;
         _logger = logger;
@@ -41,7 +41,7 @@ internal sealed partial class ApiKeyStore
             _metrics.ApiKeyStoreKeys.Set(initial.Entries.Count);
             _metrics.ApiKeyStoreRevision.Set(_revision);
         }
-        else if (File is not null)
+        else if (StoreFile is not null)
         {
             Reload();
         }
@@ -51,9 +51,10 @@ internal sealed partial class ApiKeyStore
     public static string? ResolveFile(ApiKeyOptions options, string configDirectory)
         => string.IsNullOrWhiteSpace(options.StoreFile) ? null : Path.GetFullPath(Path.Combine(configDirectory, options.StoreFile));
 
-    public bool Enabled => File is not null;
+    public bool Enabled => StoreFile is not null;
 
-    public string? File { get; }
+    /// <summary>The store file, absolute; null when keys are off.</summary>
+    public string? StoreFile { get; }
 
     /// <summary>The watched files: the store file, or none when keys are off.</summary>
     public IReadOnlyList<string> Files { get; }
@@ -66,7 +67,7 @@ internal sealed partial class ApiKeyStore
     /// <summary>Reads the store file again. On any error the current snapshot is kept. Returns every diagnostic.</summary>
     public ApiKeyLoadResult Reload()
     {
-        if (File is null)
+        if (StoreFile is null)
         {
             return ApiKeyLoadResult.Disabled;
         }
@@ -74,7 +75,7 @@ internal sealed partial class ApiKeyStore
         lock (_reloadLock)
         {
             var current = Current;
-            var result = ApiKeyStoreLoader.Load(File, _settings, current, _revision + 1);
+            var result = ApiKeyStoreLoader.Load(StoreFile, _settings, current, _revision + 1);
             foreach (var d in result.Diagnostics)
             {
                 if (d.IsWarning)

@@ -121,9 +121,15 @@ internal static class ApiKeyStoreLoader
     }
 
     /// <summary>A user-written string for a message: at most 64 characters, anything but visible ASCII as '?', so a
-    /// message (and the log line it becomes) cannot be split or spoofed by the file's content.</summary>
+    /// message (and the log line it becomes) cannot be split or spoofed by the file's content; a value that looks like
+    /// an API key is not repeated at all.</summary>
     internal static string Show(string value)
     {
+        if (value.Contains(ApiKeyFormat.Prefix, StringComparison.Ordinal) && value.Length > ApiKeyFormat.IdLength + 4)
+        {
+            return "(a value that looks like an API key, not repeated)";
+        }
+
         var sb = new StringBuilder(Math.Min(value.Length, 64) + 3);
         for (var i = 0; i < value.Length && i < 64; i++)
         {
@@ -150,7 +156,16 @@ internal static class ApiKeyStoreLoader
             if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
             {
                 diags.Add(new ConfigDiagnostic(file, 1, 1,
-                    $"the API key store is writable by group or others (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}): whoever can write it can add keys; make it 0600 (apikey create and revoke write it so)",
+                    $"the API key store is writable by group or others (mode {Octal(mode)}): whoever can write it can add keys; make it 0600 (apikey create and revoke write it so)",
+                    IsWarning: true));
+            }
+
+            var dir = Path.GetDirectoryName(file)!;
+            var dirMode = File.GetUnixFileMode(dir);
+            if ((dirMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0 && (dirMode & UnixFileMode.StickyBit) == 0)
+            {
+                diags.Add(new ConfigDiagnostic(file, 1, 1,
+                    $"the API key store's folder is writable by group or others (mode {Octal(dirMode)}): whoever can write it can replace the store",
                     IsWarning: true));
             }
         }
@@ -159,6 +174,8 @@ internal static class ApiKeyStoreLoader
             // The read above succeeded; a failed mode check is not worth refusing the store for.
         }
     }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 
     private static (int Line, int Column) Position(ReadOnlySpan<byte> utf8, JsonException ex)
     {

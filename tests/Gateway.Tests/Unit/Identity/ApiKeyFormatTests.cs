@@ -136,6 +136,12 @@ public sealed class ApiKeyFormatTests
     }
 
     [Fact]
+    public void OwnerProblem_LooksLikeAKey_Refused()
+    {
+        Assert.Contains("looks like an API key", ApiKeyOwner.Problem(ApiKeyGenerator.Generate().Key));
+    }
+
+    [Fact]
     public void OwnerProblem_TooLong_Refused()
     {
         Assert.Null(ApiKeyOwner.Problem(new string('a', 256)));

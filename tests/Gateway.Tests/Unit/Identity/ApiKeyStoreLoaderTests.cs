@@ -297,6 +297,25 @@ public sealed class ApiKeyStoreLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_FolderWritableByOthers_Warning()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var dir = Directory.CreateDirectory(Path.Combine(_store.Dir, "shared")).FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("777", 8));
+        var file = Path.Combine(dir, "apikeys.json");
+        File.WriteAllText(file, """{ "version": 1, "keys": [] }""");
+
+        var result = ApiKeyStoreLoader.Load(file, ApiKeyLoadSettings.None);
+
+        Assert.NotNull(result.Snapshot);
+        Assert.True(Find(result, "folder is writable by group or others").IsWarning);
+    }
+
+    [Fact]
     public void Load_PreviousSnapshot_UsageKeptPerId()
     {
         var key = _store.Add();
