@@ -267,7 +267,7 @@ public sealed class ApiKeyVerbTests : IDisposable
     }
 
     [Fact]
-    public async Task Create_KeysOffInConfig_Refused()
+    public async Task List_KeysOffInConfig_Refused()
     {
         using var folder = new ApiKeyCliFolder(keysOn: false);
 
