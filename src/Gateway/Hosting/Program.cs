@@ -18,7 +18,7 @@ public static class Program
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         try
         {
-            var opts = CommandLine.Parse(verb == "policy" ? [] : rest); // policy verbs parse their own arguments
+            var opts = CommandLine.Parse(verb is "policy" or "apikey" ? [] : rest); // policy and apikey verbs parse their own arguments
             return verb switch
             {
                 "run" => await RunAsync(opts, demo: false),
@@ -26,6 +26,7 @@ public static class Program
                 "token" => Token(opts),
                 "validate" => Validate(opts),
                 "policy" => PolicyVerbs.Run(rest, Console.Out, Console.Error),
+                "apikey" => ApiKeyVerbs.Run(rest, Console.Out, Console.Error),
                 "help" or "--help" or "-h" => Usage(0),
                 _ => Usage(2, $"unknown verb '{verb}'"),
             };
@@ -54,6 +55,9 @@ public static class Program
               validate [--config FILE]   check the config and the policy files without starting; exit 1 on errors
               policy   test|explain|reach|who|diff ...
                                          policy-as-code tools, no running gateway needed (gateway policy help)
+              apikey   create|list|revoke ...
+                                         API keys for clients that cannot do better: the store holds hashes only,
+                                         a new key is printed once (gateway apikey help)
             """);
         return code;
     }

@@ -52,6 +52,13 @@ public sealed class GatewayMetrics
         RejectedRequests = f.CreateCounter("gateway_rejected_requests_total", "Requests refused before authentication (bad path, bad headers).",
             new CounterConfiguration { LabelNames = ["reason"] });
         Gen2Collections = f.CreateGauge("gateway_gc_gen2_collections", "Full (gen 2) garbage collections since start.");
+        ApiKeyAuth = f.CreateCounter("gateway_api_key_auth_total",
+            "API key authentications by outcome: success, malformed, or the refusal's reason code (never a key id or owner).",
+            new CounterConfiguration { LabelNames = ["outcome"] });
+        ApiKeyStoreReloads = f.CreateCounter("gateway_api_key_store_reload_total", "API key store reloads by outcome (success, failure).",
+            new CounterConfiguration { LabelNames = ["outcome"] });
+        ApiKeyStoreKeys = f.CreateGauge("gateway_api_key_store_keys", "Entries in the API key store snapshot serving requests (any status).");
+        ApiKeyStoreRevision = f.CreateGauge("gateway_api_key_store_revision", "Revision of the API key store snapshot serving requests (0: none loaded).");
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Counter.Child> _decisions = new();
@@ -86,4 +93,8 @@ public sealed class GatewayMetrics
     public Counter AuditRecords { get; }
     public Counter RejectedRequests { get; }
     public Gauge Gen2Collections { get; }
+    public Counter ApiKeyAuth { get; }
+    public Counter ApiKeyStoreReloads { get; }
+    public Gauge ApiKeyStoreKeys { get; }
+    public Gauge ApiKeyStoreRevision { get; }
 }
