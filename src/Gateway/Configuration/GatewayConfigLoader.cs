@@ -92,6 +92,9 @@ public static class GatewayConfigLoader
         ValidateIssuers(options, dir, Error, Warn);
         ValidateAudit(options.Audit, Error);
         ValidateStrongIdentity(options, Error, Warn);
+        var (bundles, bundleDiagnostics) = Identity.X509.TrustBundleLoader.Load(options.TrustBundles,
+            f => Path.GetFullPath(Path.Combine(dir, f)), full, locate: locator.Find);
+        diags.AddRange(bundleDiagnostics);
         if (options.TokenCache.MaxEntries < 0)
         {
             Error("Gateway:TokenCache:MaxEntries", "TokenCache.MaxEntries must be 0 (no cache) or more");
@@ -111,6 +114,22 @@ public static class GatewayConfigLoader
                 {
                     diags.Add(d);
                 }
+            }
+        }
+
+        Identity.ApiKeys.ApiKeySnapshot? apiKeys = null;
+        var apiKeyFile = Identity.ApiKeys.ApiKeyStore.ResolveFile(options.ApiKeys, dir);
+        if (apiKeyFile is not null)
+        {
+            if (!File.Exists(apiKeyFile))
+            {
+                Error("Gateway:ApiKeys:StoreFile", $"API key store '{options.ApiKeys.StoreFile}' not found (looked at {apiKeyFile}); create it with: gateway apikey create --owner NAME --expires 30d --routes ROUTE");
+            }
+            else
+            {
+                var loaded = Identity.ApiKeys.ApiKeyStoreLoader.Load(apiKeyFile, new Identity.ApiKeys.ApiKeyLoadSettings(routeIds, options.ApiKeys.MaxLifetime));
+                diags.AddRange(loaded.Diagnostics);
+                apiKeys = loaded.HasErrors ? null : loaded.Snapshot;
             }
         }
 
@@ -171,6 +190,8 @@ public static class GatewayConfigLoader
             Routes = routes,
             Clusters = clusters,
             Policy = policy,
+            TrustBundles = bundles ?? Identity.X509.TrustBundleSet.Empty,
+            ApiKeys = apiKeys,
             Diagnostics = diags,
         };
     }

@@ -15,6 +15,10 @@ public sealed class LoadedConfig
     public IReadOnlyList<Yarp.ReverseProxy.Configuration.RouteConfig> Routes { get; init; } = [];
     public IReadOnlyList<Yarp.ReverseProxy.Configuration.ClusterConfig> Clusters { get; init; } = [];
     public PolicySet? Policy { get; init; }
+    /// <summary>The SPIFFE trust bundles, loaded and checked (empty when none are configured).</summary>
+    internal Identity.X509.TrustBundleSet TrustBundles { get; init; } = Identity.X509.TrustBundleSet.Empty;
+    /// <summary>The API key store as loaded at start (null when API keys are off).</summary>
+    internal Identity.ApiKeys.ApiKeySnapshot? ApiKeys { get; init; }
     public required IReadOnlyList<ConfigDiagnostic> Diagnostics { get; init; }
 
     public bool HasErrors

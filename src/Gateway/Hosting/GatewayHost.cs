@@ -3,6 +3,9 @@ using Gateway.Audit;
 using Gateway.Configuration;
 using Gateway.Forwarding;
 using Gateway.Identity;
+using Gateway.Identity.ApiKeys;
+using Gateway.Identity.Dpop;
+using Gateway.Identity.X509;
 using Gateway.Observability;
 using Gateway.Pipeline;
 using Microsoft.AspNetCore.Builder;
@@ -82,6 +85,22 @@ public static class GatewayHost
         services.AddSingleton(sp => new TokenCache(options.TokenCache.MaxEntries, settings.TimeProvider, metrics));
         services.AddSingleton(sp => new IssuerFactory(settings, metrics, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => BuildAuthenticator(config, settings, sp));
+        services.AddSingleton(sp => new TrustBundleStore(config.TrustBundles, options.TrustBundles, config.Resolve, config.ConfigFile,
+            settings.TimeProvider, sp.GetRequiredService<ILogger<TrustBundleStore>>()));
+        services.AddHostedService(sp => new TrustBundleWatcher(sp.GetRequiredService<TrustBundleStore>()));
+        services.AddSingleton(new SvidValidator(settings.TimeProvider));
+        services.AddSingleton(sp => new ApiKeyStore(ApiKeyStore.ResolveFile(options.ApiKeys, config.ConfigDirectory),
+            new ApiKeyLoadSettings(config.RouteIds, options.ApiKeys.MaxLifetime), metrics, sp.GetRequiredService<ILogger<ApiKeyStore>>(),
+            settings.TimeProvider, config.ApiKeys));
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddHostedService(sp => new ApiKeyStoreWatcher(sp.GetRequiredService<ApiKeyStore>()));
+        services.AddSingleton(sp => new DpopNonces(settings.TimeProvider));
+        services.AddSingleton(sp => new InMemoryDpopReplayStore(options.Dpop.ReplayCacheSize, settings.TimeProvider));
+        services.AddSingleton(sp => new DpopProofValidator(options.Dpop, sp.GetRequiredService<InMemoryDpopReplayStore>(),
+            sp.GetRequiredService<DpopNonces>(), settings.TimeProvider));
+        services.AddSingleton(sp => new CredentialAuthenticator(sp.GetRequiredService<JwtAuthenticator>(), sp.GetRequiredService<ApiKeyAuthenticator>(),
+            sp.GetRequiredService<TrustBundleStore>(), sp.GetRequiredService<SvidValidator>(), sp.GetRequiredService<DpopProofValidator>(),
+            sp.GetRequiredService<DpopNonces>(), options, settings.TimeProvider));
         services.AddSingleton<GatewayState>();
         services.AddHostedService<ConfigFileWatcher>();
         services.AddHostedService<IssuerKeyHostedService>();
@@ -104,7 +123,8 @@ public static class GatewayHost
 
         var authenticator = app.Services.GetRequiredService<JwtAuthenticator>();
         var policy = app.Services.GetRequiredService<PolicyStore>();
-        app.MapWhen(AdminEndpoints.IsAdminConnection, admin => AdminEndpoints.Configure(admin, metrics, authenticator, policy));
+        var apiKeys = app.Services.GetRequiredService<ApiKeyStore>();
+        app.MapWhen(AdminEndpoints.IsAdminConnection, admin => AdminEndpoints.Configure(admin, metrics, authenticator, policy, apiKeys));
 
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<HygieneMiddleware>();

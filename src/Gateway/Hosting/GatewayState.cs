@@ -20,6 +20,7 @@ internal sealed partial class GatewayState(
     JwtAuthenticator authenticator,
     IssuerFactory issuers,
     PolicyStore policy,
+    Identity.X509.TrustBundleStore bundles,
     GatewayMetrics metrics,
     ILogger<GatewayState> logger)
 {
@@ -56,6 +57,7 @@ internal sealed partial class GatewayState(
             await ApplyIssuersAsync(current, next, cancellationToken).ConfigureAwait(false);
             proxy.Update(next.Routes, next.Clusters);
             policy.Replace(next);
+            bundles.Replace(next.TrustBundles, next.Options.TrustBundles, next.Resolve, next.ConfigFile);
             Volatile.Write(ref _current, next);
             metrics.ConfigReloads.WithLabels("success").Inc();
             Log.Applied(logger, next.Routes.Count, next.Options.Issuers.Count);
@@ -113,6 +115,9 @@ internal sealed partial class GatewayState(
         if (J(a.TokenCache) != J(b.TokenCache)) yield return "TokenCache";
         if (J(a.Limits) != J(b.Limits)) yield return "Limits";
         if (J(a.DevIssuer) != J(b.DevIssuer)) yield return "DevIssuer";
+        if (J(a.Mtls) != J(b.Mtls)) yield return "Mtls";
+        if (J(a.Dpop) != J(b.Dpop)) yield return "Dpop";
+        if (J(a.ApiKeys) != J(b.ApiKeys)) yield return "ApiKeys";
     }
 
     private static partial class Log

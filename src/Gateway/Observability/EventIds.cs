@@ -20,4 +20,12 @@ internal static class EventIds
     public const int ConfigNeedsRestart = 6004;
     public const int ServerCertificateReloaded = 7001;
     public const int ServerCertificateReloadFailed = 7002;
+    public const int TrustBundlesReloaded = 7101;
+    public const int TrustBundleReloadRejected = 7102;
+    public const int TrustBundleDiagnostic = 7103;
+    public const int ApiKeyStoreReloaded = 7201;
+    public const int ApiKeyStoreReloadRejected = 7202;
+    public const int ApiKeyStoreDiagnostic = 7203;
+    public const int ApiKeyRefused = 7204;
+    public const int ApiKeyStoreUnavailable = 7205;
 }

@@ -108,7 +108,7 @@ internal sealed partial class ApiKeyAuthenticator
 
     private static partial class Log
     {
-        [LoggerMessage(ApiKeyEventIds.KeyRefused, LogLevel.Warning,
+        [LoggerMessage(Observability.EventIds.ApiKeyRefused, LogLevel.Warning,
             "API key {KeyId} (owner {Owner}) was presented with its correct secret and refused: {Reason}")]
         public static partial void KeyRefused(ILogger logger, string keyId, string owner, string reason);
     }

@@ -115,21 +115,21 @@ internal sealed partial class ApiKeyStore
 
     private static partial class Log
     {
-        [LoggerMessage(ApiKeyEventIds.StoreReloaded, LogLevel.Information, "API key store loaded: revision {Revision}, {Keys} keys")]
+        [LoggerMessage(Observability.EventIds.ApiKeyStoreReloaded, LogLevel.Information, "API key store loaded: revision {Revision}, {Keys} keys")]
         public static partial void Reloaded(ILogger logger, long revision, int keys);
 
-        [LoggerMessage(ApiKeyEventIds.StoreReloadRejected, LogLevel.Error,
+        [LoggerMessage(Observability.EventIds.ApiKeyStoreReloadRejected, LogLevel.Error,
             "API key store reload rejected (problems: {Count}); revision {Revision} ({Keys} keys) keeps serving")]
         public static partial void ReloadRejected(ILogger logger, int count, long revision, int keys);
 
-        [LoggerMessage(ApiKeyEventIds.StoreUnavailable, LogLevel.Error,
+        [LoggerMessage(Observability.EventIds.ApiKeyStoreUnavailable, LogLevel.Error,
             "API key store could not be loaded (problems: {Count}) and none was loaded before: every API key is refused (api_keys_unavailable)")]
         public static partial void Unavailable(ILogger logger, int count);
 
-        [LoggerMessage(ApiKeyEventIds.StoreDiagnostic, LogLevel.Error, "{Diagnostic}")]
+        [LoggerMessage(Observability.EventIds.ApiKeyStoreDiagnostic, LogLevel.Error, "{Diagnostic}")]
         public static partial void Diagnostic(ILogger logger, string diagnostic);
 
-        [LoggerMessage(ApiKeyEventIds.StoreDiagnostic, LogLevel.Warning, "{Diagnostic}")]
+        [LoggerMessage(Observability.EventIds.ApiKeyStoreDiagnostic, LogLevel.Warning, "{Diagnostic}")]
         public static partial void DiagnosticWarning(ILogger logger, string diagnostic);
     }
 }

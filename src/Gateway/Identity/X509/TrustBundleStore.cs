@@ -10,10 +10,9 @@ namespace Gateway.Identity.X509;
 /// </summary>
 internal sealed partial class TrustBundleStore
 {
-    // Event ids: to move into Observability/EventIds.cs when wired in.
-    private const int ReloadedEventId = 7001;
-    private const int ReloadRejectedEventId = 7002;
-    private const int DiagnosticEventId = 7003;
+    private const int ReloadedEventId = Observability.EventIds.TrustBundlesReloaded;
+    private const int ReloadRejectedEventId = Observability.EventIds.TrustBundleReloadRejected;
+    private const int DiagnosticEventId = Observability.EventIds.TrustBundleDiagnostic;
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;

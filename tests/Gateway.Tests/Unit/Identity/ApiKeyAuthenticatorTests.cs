@@ -285,7 +285,7 @@ public sealed class ApiKeyAuthenticatorTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(1));
         _auth.Authenticate(_revoked.Key, "payments");
 
-        var lines = _log.Lines.Where(l => l.EventId == ApiKeyEventIds.KeyRefused).ToList();
+        var lines = _log.Lines.Where(l => l.EventId == Gateway.Observability.EventIds.ApiKeyRefused).ToList();
         Assert.Equal(2, lines.Count);
         Assert.Equal(LogLevel.Warning, lines[0].Level);
         Assert.Contains(_revoked.Id, lines[0].Message);

@@ -77,7 +77,7 @@ public sealed class ApiKeyStoreTests : IDisposable
 
         Assert.Null(store.Current);
         Assert.Equal(1, Reloads("failure"));
-        Assert.Contains(_log.Lines, l => l.EventId == ApiKeyEventIds.StoreUnavailable && l.Level == LogLevel.Error);
+        Assert.Contains(_log.Lines, l => l.EventId == Gateway.Observability.EventIds.ApiKeyStoreUnavailable && l.Level == LogLevel.Error);
         Assert.Contains(_log.Lines, l => l.Message.StartsWith(_file.File + ":1:26: error: the key entry has no 'id'", StringComparison.Ordinal));
     }
 
@@ -126,8 +126,8 @@ public sealed class ApiKeyStoreTests : IDisposable
         Assert.True(auth.Authenticate(key.Key, "payments").Succeeded);
         Assert.Equal(1, Reloads("failure"));
         Assert.Equal(1, _metrics.ApiKeyStoreRevision.Value);
-        Assert.Contains(_log.Lines, l => l.EventId == ApiKeyEventIds.StoreReloadRejected && l.Message.Contains("revision 1 (1 keys) keeps serving"));
-        Assert.Contains(_log.Lines, l => l.EventId == ApiKeyEventIds.StoreDiagnostic && l.Message.StartsWith(_file.File + ":", StringComparison.Ordinal));
+        Assert.Contains(_log.Lines, l => l.EventId == Gateway.Observability.EventIds.ApiKeyStoreReloadRejected && l.Message.Contains("revision 1 (1 keys) keeps serving"));
+        Assert.Contains(_log.Lines, l => l.EventId == Gateway.Observability.EventIds.ApiKeyStoreDiagnostic && l.Message.StartsWith(_file.File + ":", StringComparison.Ordinal));
     }
 
     [Fact]

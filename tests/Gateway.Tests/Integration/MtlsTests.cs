@@ -1,0 +1,210 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>mTLS with SPIFFE X.509-SVIDs and certificate-bound tokens (RFC 8705), over real TLS on 127.0.0.1.</summary>
+public sealed class MtlsTests(StrongIdentityFixture f) : IClassFixture<StrongIdentityFixture>
+{
+    private const string PaymentsId = "spiffe://example.org/ns/payments/sa/api";
+
+    [Fact]
+    public async Task ValidSvid_NoToken_ForwardedAsMtlsIdentity()
+    {
+        using var client = f.Client(f.Svid());
+        using var response = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/mtls-ok"), null,
+            ("X-Forwarded-Client-Cert", "By=spiffe://example.org/ns/admin;URI=spiffe://example.org/ns/admin/sa/root"));
+        Assert.Equal(200, (int)response.StatusCode);
+
+        var seen = f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/mtls-ok");
+        Assert.Equal(PaymentsId, seen.Headers["X-Workload-Id"]);
+        Assert.Equal("mtls", seen.Headers["X-Workload-Auth-Method"]);
+        Assert.Equal("example.org", seen.Headers["X-Workload-Trust-Domain"]);
+        Assert.False(seen.Headers.ContainsKey("X-Forwarded-Client-Cert"));
+
+        await f.Gateway.WaitUntilAsync(() => Task.FromResult(f.Gateway.Audit.Lines.Any(l => l.Contains("/payments/mtls-ok"))), "audit record");
+        var line = f.Gateway.Audit.Lines.First(l => l.Contains("/payments/mtls-ok"));
+        Assert.Contains("\"binding\":\"mtls\"", line);
+        Assert.Contains("\"authMethod\":\"mtls\"", line);
+    }
+
+    [Fact]
+    public async Task ValidSvid_Http2_Forwarded()
+    {
+        using var client = f.Client(f.Svid(), HttpVersion.Version20);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/h2"));
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+    }
+
+    [Fact]
+    public async Task SvidFromOtherTrustDomain_PolicyDecidesOnItsIdentity()
+    {
+        using var client = f.Client(TestCertificates.ForTls(TestCertificates.CreateSvid(f.OtherRoot, "spiffe://other.org/ns/payments/sa/api")));
+        using var ok = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/other-td"));
+        Assert.Equal(200, (int)ok.StatusCode);
+
+        // The admin rule is confined to example.org workloads proven by mTLS.
+        using var denied = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/admin/x"));
+        await ProblemAssert.IsProblemAsync(denied, 403, "no_matching_rule");
+    }
+
+    public static TheoryData<string, string> RefusedCertificates() => new()
+    {
+        { "signed by another trust domain's CA", "certificate_untrusted" },
+        { "self-signed leaf", "certificate_untrusted" },
+        { "CA certificate as client", "certificate_is_ca" },
+        { "two URI SANs", "certificate_not_svid" },
+        { "no URI SAN", "certificate_not_svid" },
+        { "trust domain without bundle", "certificate_trust_domain_unknown" },
+        { "expired", "certificate_expired" },
+        { "not yet valid", "certificate_not_yet_valid" },
+        { "no digitalSignature", "certificate_key_usage" },
+        { "server-auth only", "certificate_key_usage" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedCertificates))]
+    public async Task BadClientCertificate_Refused(string name, string reason)
+    {
+        var spec = TestCertificates.Svid(PaymentsId);
+        var now = DateTimeOffset.UtcNow;
+        var certificate = name switch
+        {
+            "signed by another trust domain's CA" => TestCertificates.CreateSvid(f.OtherRoot, PaymentsId),
+            "self-signed leaf" => TestCertificates.CreateLeaf(null, spec),
+            "CA certificate as client" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { IsCa = true, KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign }),
+            "two URI SANs" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { Uris = [PaymentsId, "spiffe://example.org/ns/admin/sa/root"] }),
+            "no URI SAN" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { Uris = [], DnsNames = ["payments.example.org"] }),
+            "trust domain without bundle" => TestCertificates.CreateSvid(TestCertificates.CreateRootCa("unknown.org"), "spiffe://unknown.org/ns/payments/sa/api"),
+            "expired" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { NotBefore = now.AddDays(-2), NotAfter = now.AddDays(-1) }),
+            "not yet valid" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { NotBefore = now.AddDays(1), NotAfter = now.AddDays(2) }),
+            "no digitalSignature" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { KeyUsage = X509KeyUsageFlags.KeyEncipherment }),
+            "server-auth only" => TestCertificates.CreateLeaf(f.ExampleRoot, spec with { ExtendedKeyUsages = [TestCertificates.ServerAuth] }),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+
+        using var client = f.Client(TestCertificates.ForTls(certificate));
+        using var response = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/bad-cert"));
+        await ProblemAssert.IsProblemAsync(response, 401, reason);
+
+        // A valid token does not rescue a bad certificate: every presented credential must hold.
+        using var withToken = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/bad-cert"), "Bearer " + f.Token());
+        await ProblemAssert.IsProblemAsync(withToken, 401, reason);
+    }
+
+    [Fact]
+    public async Task RequiredListener_NoCertificate_RefusedEvenWithValidToken()
+    {
+        using var client = f.Client(null);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/no-cert"), "Bearer " + f.Token());
+        await ProblemAssert.IsProblemAsync(response, 401, "client_certificate_required");
+    }
+
+    [Fact]
+    public async Task OptionalListener_NoCertificate_TokenWorks()
+    {
+        using var client = f.Client(null);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/token-only"), "Bearer " + f.Token());
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("jwt", f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/token-only").Headers["X-Workload-Auth-Method"]);
+    }
+
+    [Fact]
+    public async Task OptionalListener_NothingPresented_TokenMissing()
+    {
+        using var client = f.Client(null);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/nothing"));
+        await ProblemAssert.IsProblemAsync(response, 401, "token_missing");
+    }
+
+    [Fact]
+    public async Task CertificateAndToken_SameWorkload_Allowed()
+    {
+        using var client = f.Client(f.Svid());
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/both"), "Bearer " + f.Token(PaymentsId));
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CertificateAndToken_DifferentWorkloads_IdentityMismatch()
+    {
+        // A workload with its own SVID replays another workload's stolen bearer token.
+        using var client = f.Client(f.Svid("spiffe://example.org/ns/reports/sa/api"));
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/stolen"), "Bearer " + f.Token(PaymentsId));
+        await ProblemAssert.IsProblemAsync(response, 401, "identity_mismatch");
+    }
+
+    [Fact]
+    public async Task CertificateBoundToken_SameCertificate_Allowed()
+    {
+        var certificate = f.Svid();
+        var token = f.Token(PaymentsId, c => c["cnf"] = new Dictionary<string, object> { ["x5t#S256"] = Thumbprint(certificate) });
+        using var client = f.Client(certificate);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/bound"), "Bearer " + token);
+        Assert.Equal(200, (int)response.StatusCode);
+
+        await f.Gateway.WaitUntilAsync(() => Task.FromResult(f.Gateway.Audit.Lines.Any(l => l.Contains("/payments/bound"))), "audit record");
+        Assert.Contains("\"binding\":\"x5t\"", f.Gateway.Audit.Lines.First(l => l.Contains("/payments/bound")));
+    }
+
+    [Fact]
+    public async Task CertificateBoundToken_SelfSignedKeyCertificate_Allowed()
+    {
+        // RFC 8705 §3: the certificate only proves possession of the key the token is bound to; it need not be an SVID.
+        var certificate = TestCertificates.ForTls(TestCertificates.CreateLeaf(null, new TestCertificates.LeafSpec { Subject = "CN=client" }));
+        var token = f.Token(PaymentsId, c => c["cnf"] = new Dictionary<string, object> { ["x5t#S256"] = Thumbprint(certificate) });
+        using var client = f.Client(certificate);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/bound-self-signed"), "Bearer " + token);
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CertificateBoundToken_OtherCertificate_BindingMismatch()
+    {
+        var token = f.Token(PaymentsId, c => c["cnf"] = new Dictionary<string, object> { ["x5t#S256"] = Thumbprint(f.Svid()) });
+        using var client = f.Client(f.Svid()); // same identity, another key pair: a thief with their own SVID
+        using var response = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/bound-other"), "Bearer " + token);
+        await ProblemAssert.IsProblemAsync(response, 401, "certificate_binding_mismatch");
+    }
+
+    [Fact]
+    public async Task CertificateBoundToken_NoCertificate_BindingMissing()
+    {
+        var token = f.Token(PaymentsId, c => c["cnf"] = new Dictionary<string, object> { ["x5t#S256"] = Thumbprint(f.Svid()) });
+        using var tls = f.Client(null);
+        using var overTls = await StrongIdentityFixture.GetAsync(tls, f.OptionalUrl("/payments/bound-none"), "Bearer " + token);
+        await ProblemAssert.IsProblemAsync(overTls, 401, "certificate_binding_missing");
+
+        using var plain = await f.Gateway.GetAsync("/payments/bound-none", token);
+        await ProblemAssert.IsProblemAsync(plain, 401, "certificate_binding_missing");
+    }
+
+    [Theory]
+    [InlineData("unknown member", """{"jwk":{"kty":"EC"}}""")]
+    [InlineData("both bindings", """{"x5t#S256":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","jkt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""")]
+    [InlineData("short thumbprint", """{"x5t#S256":"abc"}""")]
+    [InlineData("not an object", "\"x\"")]
+    [InlineData("empty", "{}")]
+    public async Task TokenWithUnenforceableConfirmation_Refused(string name, string cnf)
+    {
+        Assert.NotNull(name);
+        var token = f.Token(PaymentsId, c => c["cnf"] = System.Text.Json.JsonDocument.Parse(cnf).RootElement.Clone());
+        using var response = await f.Gateway.GetAsync("/payments/cnf", token);
+        await ProblemAssert.IsProblemAsync(response, 401, "invalid_claim");
+    }
+
+    [Fact]
+    public async Task ClientCertificateHeadersOverPlainHttp_NeverAnIdentity()
+    {
+        using var response = await f.Gateway.GetAsync("/payments/xfcc", null,
+            ("X-Forwarded-Client-Cert", "URI=" + PaymentsId),
+            ("X-Client-Cert", "-----BEGIN CERTIFICATE-----"),
+            ("X-SSL-Client-S-DN", "CN=payments"));
+        await ProblemAssert.IsProblemAsync(response, 401, "token_missing");
+    }
+
+    private static string Thumbprint(X509Certificate2 certificate)
+        => Base64UrlEncoder.Encode(System.Security.Cryptography.SHA256.HashData(certificate.RawData));
+}
