@@ -92,14 +92,15 @@ internal sealed partial class PolicyValidator
                 "add rules, or remove the file from the policy list");
         }
 
-        foreach (var rule in file.Rules)
-        {
-            ValidateRule(rule);
-        }
-
+        // Requirements first: they usually stand above the rules, so a duplicate id is reported at the later one.
         foreach (var requirement in file.Requirements)
         {
             ValidateRequirement(requirement);
+        }
+
+        foreach (var rule in file.Rules)
+        {
+            ValidateRule(rule);
         }
     }
 
