@@ -12,13 +12,24 @@ public sealed class PolicySet
     private readonly string[] _ruleIds;
     private readonly Dictionary<string, PolicyRule> _byId;
     private readonly Dictionary<string, RuleCondition[][]> _roles;
+    private readonly Dictionary<string, PolicyRequirement> _requirementsByDecider;
 
-    internal PolicySet(long revision, string[] sourceFiles, CompiledRule[] rules, Dictionary<string, RuleCondition[][]>? roles = null)
+    internal PolicySet(
+        long revision, string[] sourceFiles, CompiledRule[] rules, Dictionary<string, RuleCondition[][]>? roles = null,
+        PolicyRequirement[]? requirements = null, RouteRequirement[]? routeRequirements = null)
     {
         Revision = revision;
         SourceFiles = Array.AsReadOnly(sourceFiles);
         CompiledRules = rules;
-        Index = RuleIndex.Build(rules);
+        Index = RuleIndex.Build(rules, routeRequirements);
+        Requirements = Array.AsReadOnly(requirements ?? []);
+        _requirementsByDecider = new Dictionary<string, PolicyRequirement>(StringComparer.Ordinal);
+        foreach (var routeRequirement in routeRequirements ?? [])
+        {
+            _requirementsByDecider.TryAdd(routeRequirement.DeciderId, routeRequirement.Info);
+            HasShadowRequirements |= routeRequirement.IsShadow;
+        }
+
         _ruleIds = new string[rules.Length];
         var infos = new PolicyRule[rules.Length];
         _byId = new Dictionary<string, PolicyRule>(rules.Length, StringComparer.Ordinal);
@@ -57,6 +68,20 @@ public sealed class PolicySet
 
     /// <summary>True when some rule is in shadow mode.</summary>
     public bool HasShadowRules { get; }
+
+    /// <summary>Every route requirement (top-level <c>requirements</c>) in load order.</summary>
+    public IReadOnlyList<PolicyRequirement> Requirements { get; }
+
+    /// <summary>True when some route requirement is in shadow mode.</summary>
+    public bool HasShadowRequirements { get; }
+
+    /// <summary>
+    /// The route requirement a decision's rule id names (its <c>id</c>, or <c>requirement:ROUTE</c> for one without),
+    /// or null. A decision with <see cref="DecisionReason.SenderConstraintRequired"/> names either such a requirement or
+    /// an allow rule (<see cref="FindRule"/>).
+    /// </summary>
+    public PolicyRequirement? FindRequirement(string deciderId)
+        => deciderId is not null && _requirementsByDecider.TryGetValue(deciderId, out var requirement) ? requirement : null;
 
     /// <summary>True when a rule with this id exists (ordinal).</summary>
     public bool ContainsRule(string ruleId) => Array.IndexOf(_ruleIds, ruleId) >= 0;

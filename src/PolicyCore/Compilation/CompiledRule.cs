@@ -1,3 +1,4 @@
+using PolicyCore.Evaluation;
 using PolicyCore.Model;
 
 namespace PolicyCore.Compilation;
@@ -22,8 +23,10 @@ internal sealed class CompiledRule
         RuleCondition[] conditions,
         RuleMode mode = RuleMode.Enforce,
         RuleObligations? obligations = null,
-        PolicyRule? info = null)
+        PolicyRule? info = null,
+        RequirementFlags requirements = RequirementFlags.None)
     {
+        Requirements = requirements;
         Id = id;
         Effect = effect;
         Order = order;
@@ -40,7 +43,7 @@ internal sealed class CompiledRule
         Info = info ?? new PolicyRule(
             id, effect, mode, null, file, line, column, order, routes, methods, [.. hosts.Select(h => h.Text)],
             [.. paths.Select(p => p.Text)], new Dictionary<string, IReadOnlyList<string>>(), [], [],
-            [.. conditions.Select(c => c.Describe())], obligations);
+            [.. conditions.Select(c => c.Describe())], obligations, RequirementNames.ToNames(requirements));
     }
 
     public string Id { get; }
@@ -71,6 +74,9 @@ internal sealed class CompiledRule
     public RuleCondition[] Conditions { get; }
 
     public RuleObligations? Obligations { get; }
+
+    /// <summary><c>require</c> (allow rules only): what the identity must meet, beyond the rule's match and conditions.</summary>
+    public RequirementFlags Requirements { get; }
 
     /// <summary>The public view for tools.</summary>
     public PolicyRule Info { get; }
@@ -123,8 +129,27 @@ internal sealed class CompiledRule
     /// <summary>True only when the rule matches (an unevaluable rule does not).</summary>
     public bool Matches(RequestContext context, PolicyIdentity identity) => Evaluate(context, identity) == Truth.True;
 
-    /// <summary>For explanations: the outcome and, unless matched, the first part that failed (or could not be evaluated).</summary>
-    public (Truth Outcome, string? Failed) Explain(RequestContext context, PolicyIdentity? identity)
+    /// <summary>
+    /// For explanations: the outcome and, unless matched, the first part that failed (or could not be evaluated, or the
+    /// requirement the identity does not meet — checked last, as the evaluator does).
+    /// </summary>
+    public (RuleOutcome Outcome, string? Failed) Explain(RequestContext context, PolicyIdentity? identity)
+    {
+        var (truth, failed) = ExplainMatch(context, identity);
+        if (truth == Truth.True && identity is not null && (Requirements & ~RequirementNames.Met(identity)) is var unmet and not RequirementFlags.None)
+        {
+            return (RuleOutcome.RequirementNotMet, $"require: {RuleCondition.List(RequirementNames.ToNames(Requirements))}: {RequirementNames.DescribeUnmet(unmet)}");
+        }
+
+        return truth switch
+        {
+            Truth.True => (RuleOutcome.Matched, null),
+            Truth.Error => (RuleOutcome.NotEvaluable, failed),
+            _ => (RuleOutcome.NotMatched, failed),
+        };
+    }
+
+    private (Truth Outcome, string? Failed) ExplainMatch(RequestContext context, PolicyIdentity? identity)
     {
         if (!MatchesRoute(context.RouteId))
         {

@@ -36,12 +36,24 @@ internal sealed class PolicyCompiler
         }
 
         var rules = new List<CompiledRule>();
+        var requirements = new List<PolicyRequirement>();
+        var routeRequirements = new List<RouteRequirement>();
         foreach (var file in files)
         {
             var fileShadow = file.Mode?.Value == "shadow";
             foreach (var rule in file.Rules)
             {
                 rules.Add(CompileRule(rule, rules.Count, fileShadow));
+            }
+
+            foreach (var requirement in file.Requirements)
+            {
+                var info = CompileRequirement(requirement, requirements.Count, fileShadow, out var flags);
+                requirements.Add(info);
+                foreach (var route in info.Routes)
+                {
+                    routeRequirements.Add(new RouteRequirement(route, info.Order, flags, info.Mode == RuleMode.Shadow, info));
+                }
             }
         }
 
@@ -51,7 +63,27 @@ internal sealed class PolicyCompiler
             roles[name] = RoleGrants(name, 0);
         }
 
-        return new PolicySet(revision, [.. sourceFiles], [.. rules], roles);
+        return new PolicySet(revision, [.. sourceFiles], [.. rules], roles, [.. requirements], [.. routeRequirements]);
+    }
+
+    private static PolicyRequirement CompileRequirement(RequirementSyntax requirement, int order, bool fileShadow, out RequirementFlags flags)
+    {
+        flags = Flags(requirement.Require, requirement.File);
+        var mode = fileShadow || requirement.Mode?.Value == "shadow" ? RuleMode.Shadow : RuleMode.Enforce;
+        return new PolicyRequirement(
+            requirement.Id?.Value, Distinct(requirement.Routes, upper: false), RequirementNames.ToNames(flags), mode, requirement.Description?.Value,
+            requirement.File, requirement.Position.Line, requirement.Position.Column, order);
+    }
+
+    private static RequirementFlags Flags(IReadOnlyList<YamlScalar> names, string file)
+    {
+        var flags = RequirementFlags.None;
+        foreach (var name in names)
+        {
+            flags |= RequirementNames.TryParse(name.Value, out var flag) ? flag : throw Bug(file, "require");
+        }
+
+        return flags;
     }
 
     private CompiledRule CompileRule(RuleSyntax rule, int order, bool fileShadow)
@@ -110,6 +142,12 @@ internal sealed class PolicyCompiler
             obligations = new RuleObligations(headers, o.RateLimitClass?.Value);
         }
 
+        var requirements = Flags(rule.Require, rule.File);
+        if (requirements != RequirementFlags.None && effect != Effect.Allow)
+        {
+            throw Bug(rule.File, "require");
+        }
+
         RuleCondition[] compiledConditions = [.. conditions];
         var descriptions = new string[compiledConditions.Length];
         for (var i = 0; i < descriptions.Length; i++)
@@ -122,17 +160,22 @@ internal sealed class PolicyCompiler
             [.. hosts.Select(h => h.Text)], [.. paths.Select(p => p.Text)], labels,
             rule.When is null ? [] : Distinct(rule.When.Roles, upper: false),
             rule.When is null ? [] : Distinct(rule.When.Identities, upper: false),
-            descriptions, obligations);
+            descriptions, obligations, RequirementNames.ToNames(requirements));
 
         return new CompiledRule(
             id, effect, order, rule.File, rule.Position.Line, rule.Position.Column,
-            routes, methods, [.. hosts], [.. paths], compiledConditions, mode, obligations, info);
+            routes, methods, [.. hosts], [.. paths], compiledConditions, mode, obligations, info, requirements);
     }
 
     /// <summary>One condition block: cheap exact checks first, patterns next, claims, labels and the rest last.</summary>
     private RuleCondition[] CompileBlock(WhenSyntax when, string file)
     {
         var conditions = new List<RuleCondition>();
+        if (when.SenderConstrained is { } senderConstrained)
+        {
+            conditions.Add(new SenderConstrainedCondition(senderConstrained.Value == "true"));
+        }
+
         if (when.AuthMethods.Count > 0)
         {
             conditions.Add(new StringSetCondition(IdentityAttribute.AuthMethod, Distinct(when.AuthMethods, upper: false), StringComparison.Ordinal));

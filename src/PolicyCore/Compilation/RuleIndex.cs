@@ -8,22 +8,30 @@ namespace PolicyCore.Compilation;
 /// that route) and one for rules without <c>routes</c>. Each indexes by HTTP method, then by the first path segment
 /// (ASCII case-insensitive, a superset for the case-sensitive allow patterns). A lookup returns two slots (route and
 /// route-less), which the evaluator merges by load order. A rule is only left out of a cell when its method list or
-/// path patterns could never match there, so the result equals a linear scan.
+/// path patterns could never match there, so the result equals a linear scan. Route requirements are looked up by
+/// route id beside it (empty for a policy without <c>requirements</c>: no lookup at all).
 /// </summary>
 internal sealed class RuleIndex
 {
     private readonly FrozenDictionary<string, MethodPathIndex> _byRoute;
     private readonly MethodPathIndex _anyRoute;
+    private readonly FrozenDictionary<string, RouteRequirementSet> _requirements;
 
-    private RuleIndex(FrozenDictionary<string, MethodPathIndex> byRoute, MethodPathIndex anyRoute)
+    private RuleIndex(
+        FrozenDictionary<string, MethodPathIndex> byRoute, MethodPathIndex anyRoute, FrozenDictionary<string, RouteRequirementSet> requirements)
     {
         _byRoute = byRoute;
         _anyRoute = anyRoute;
+        _requirements = requirements;
     }
 
     public int RouteCount => _byRoute.Count;
 
-    public static RuleIndex Build(CompiledRule[] rules)
+    /// <summary>The requirements (enforced and shadow, load order) of the request's route; empty when none or no route.</summary>
+    public RouteRequirementSet Requirements(string? routeId)
+        => _requirements.Count != 0 && routeId is not null && _requirements.TryGetValue(routeId, out var set) ? set : RouteRequirementSet.Empty;
+
+    public static RuleIndex Build(CompiledRule[] rules, IReadOnlyList<RouteRequirement>? requirements = null)
     {
         var unrestricted = new List<CompiledRule>();
         var byRoute = new Dictionary<string, List<CompiledRule>>(StringComparer.Ordinal);
@@ -51,7 +59,25 @@ internal sealed class RuleIndex
             built.Add(route, MethodPathIndex.Build(list));
         }
 
-        return new RuleIndex(built.ToFrozenDictionary(StringComparer.Ordinal), MethodPathIndex.Build(unrestricted));
+        var byRouteRequirements = new Dictionary<string, List<RouteRequirement>>(StringComparer.Ordinal);
+        foreach (var requirement in requirements ?? [])
+        {
+            if (!byRouteRequirements.TryGetValue(requirement.RouteId, out var list))
+            {
+                byRouteRequirements.Add(requirement.RouteId, list = []);
+            }
+
+            list.Add(requirement);
+        }
+
+        var builtRequirements = new Dictionary<string, RouteRequirementSet>(StringComparer.Ordinal);
+        foreach (var (route, list) in byRouteRequirements)
+        {
+            builtRequirements.Add(route, new RouteRequirementSet([.. list.OrderBy(r => r.Order)]));
+        }
+
+        return new RuleIndex(
+            built.ToFrozenDictionary(StringComparer.Ordinal), MethodPathIndex.Build(unrestricted), builtRequirements.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>The candidate slots: rules of the request's route, and rules without routes.</summary>

@@ -72,6 +72,10 @@ public static class DiagnosticCodes
     public const string InvalidCombinator = "PC1033";
     /// <summary>A label condition is malformed (no values, empty value).</summary>
     public const string InvalidLabelCondition = "PC1034";
+    /// <summary>A <c>require</c> names a requirement the language does not know (only <c>sender_constrained</c> exists).</summary>
+    public const string UnknownRequirement = "PC1035";
+    /// <summary>A deny rule has <c>require</c>: unbound credentials would escape the deny; the condition belongs in <c>when</c>.</summary>
+    public const string RequirementOnDeny = "PC1036";
 
     /// <summary>Warning: a rule has no <c>when</c> conditions, so it matches every authenticated identity.</summary>
     public const string RuleWithoutConditions = "PC2001";

@@ -2,12 +2,16 @@ using PolicyCore.Model;
 
 namespace PolicyCore.Evaluation;
 
-/// <summary>The result of <see cref="PolicyEvaluator.Explain"/>: the decision and every rule's outcome, in load order.</summary>
+/// <summary>
+/// The result of <see cref="PolicyEvaluator.Explain"/>: the decision, every rule's outcome in load order, and the route
+/// requirements of the request's route.
+/// </summary>
 public sealed class PolicyExplanation
 {
-    internal PolicyExplanation(Decision decision, List<RuleExplanation> rules)
+    internal PolicyExplanation(Decision decision, List<RuleExplanation> rules, List<RequirementExplanation>? requirements = null)
     {
         Decision = decision;
+        Requirements = (requirements ?? []).AsReadOnly();
         Rules = rules.AsReadOnly();
         var matched = new List<RuleExplanation>();
         foreach (var rule in rules)
@@ -29,4 +33,7 @@ public sealed class PolicyExplanation
 
     /// <summary>The rules that matched (enforced and shadow), in load order.</summary>
     public IReadOnlyList<RuleExplanation> Matched { get; }
+
+    /// <summary>The route requirements naming the request's route (enforced and shadow, load order), each met or not.</summary>
+    public IReadOnlyList<RequirementExplanation> Requirements { get; }
 }

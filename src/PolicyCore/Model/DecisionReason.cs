@@ -14,6 +14,12 @@ public enum DecisionReason : byte
     DeniedByRule = 2,
     /// <summary>No policy snapshot is loaded, or evaluation failed: fail closed.</summary>
     PolicyUnavailable = 3,
+    /// <summary>
+    /// The route, or the only allow rules that would have matched, require a sender-constrained credential (bound to
+    /// its holder: mTLS client certificate, certificate-bound or DPoP token) and the caller presented a plain bearer
+    /// credential. The rule id is the requirement (a route requirement) or the first such allow rule.
+    /// </summary>
+    SenderConstraintRequired = 4,
 }
 
 public static class DecisionReasonExtensions
@@ -24,6 +30,7 @@ public static class DecisionReasonExtensions
         DecisionReason.NoMatchingRule => "no_matching_rule",
         DecisionReason.DeniedByRule => "denied_by_rule",
         DecisionReason.PolicyUnavailable => "policy_unavailable",
+        DecisionReason.SenderConstraintRequired => "sender_constraint_required",
         _ => "policy_unavailable",
     };
 }

@@ -10,8 +10,9 @@ public sealed class PolicyRule
         string id, Effect effect, RuleMode mode, string? description, string file, int line, int column, int order,
         string[] routes, string[] methods, string[] hosts, string[] paths,
         IReadOnlyDictionary<string, IReadOnlyList<string>> labels, string[] roles, string[] identities, string[] conditions,
-        RuleObligations? obligations)
+        RuleObligations? obligations, string[]? requirements = null)
     {
+        Requirements = Array.AsReadOnly(requirements ?? []);
         Id = id;
         Effect = effect;
         Mode = mode;
@@ -76,6 +77,12 @@ public sealed class PolicyRule
 
     /// <summary>Obligations of an allow rule, or null.</summary>
     public RuleObligations? Obligations { get; }
+
+    /// <summary>
+    /// <c>require</c> of an allow rule (e.g. <c>sender_constrained</c>); empty = none. The rule matches only identities
+    /// that meet every one; otherwise its outcome is <see cref="Evaluation.RuleOutcome.RequirementNotMet"/>.
+    /// </summary>
+    public IReadOnlyList<string> Requirements { get; }
 
     public override string ToString() => $"{Id} ({(Mode == RuleMode.Shadow ? "shadow " : "")}{(Effect == Effect.Allow ? "allow" : "deny")}, {File}:{Line}:{Column})";
 }

@@ -24,6 +24,9 @@ internal sealed class PolicyFileSyntax(string file)
 
     public List<NamedBlockSyntax> Identities { get; } = [];
 
+    /// <summary>Top-level <c>requirements</c>: route requirements (version 2).</summary>
+    public List<RequirementSyntax> Requirements { get; } = [];
+
     /// <summary>Keys of constructs that need <c>version: 2</c>, in document order.</summary>
     public List<YamlScalar> VersionTwoKeys { get; } = [];
 }

@@ -9,13 +9,14 @@ namespace PolicyCore.Syntax;
 /// </summary>
 internal sealed class PolicySyntaxParser
 {
-    private static readonly string[] RootFields = ["version", "mode", "spiffe_path", "roles", "identities", "rules"];
-    private static readonly string[] RuleFields = ["id", "description", "effect", "mode", "match", "when", "obligations"];
+    private static readonly string[] RootFields = ["version", "mode", "spiffe_path", "roles", "identities", "requirements", "rules"];
+    private static readonly string[] RuleFields = ["id", "description", "effect", "mode", "require", "match", "when", "obligations"];
+    private static readonly string[] RequirementFields = ["id", "description", "mode", "routes", "require"];
     private static readonly string[] MatchFields = ["routes", "hosts", "methods", "paths", "labels"];
     private static readonly string[] WhenFields =
     [
         "subjects", "spiffe_ids", "trust_domains", "issuers", "auth_methods", "claims", "roles", "identities", "labels",
-        "attributes", "time", "headers", "query", "not", "any", "all",
+        "attributes", "time", "headers", "query", "sender_constrained", "not", "any", "all",
     ];
 
     /// <summary>A role grant: identity fields, aliases and other roles.</summary>
@@ -31,7 +32,7 @@ internal sealed class PolicySyntaxParser
     private static readonly string[] ObligationFields = ["headers", "rate_limit_class"];
 
     /// <summary>Keys that need <c>version: 2</c> wherever they appear.</summary>
-    private static readonly string[] VersionTwoWhenFields = ["roles", "identities", "labels", "attributes", "time", "headers", "query", "not", "any", "all"];
+    private static readonly string[] VersionTwoWhenFields = ["roles", "identities", "labels", "attributes", "time", "headers", "query", "sender_constrained", "not", "any", "all"];
 
     /// <summary>How deep <c>not</c>/<c>any</c>/<c>all</c> may nest.</summary>
     public const int MaxConditionDepth = 8;
@@ -97,6 +98,10 @@ internal sealed class PolicySyntaxParser
                     syntax.VersionTwoKeys.Add(key);
                     ParseNamed(syntax.Identities, key, value, role: false);
                     break;
+                case "requirements":
+                    syntax.VersionTwoKeys.Add(key);
+                    ParseRequirements(syntax, key, value);
+                    break;
             }
         }
 
@@ -105,7 +110,7 @@ internal sealed class PolicySyntaxParser
             RequireField(mapping, "version", "the policy file", "add 'version: 1' at the top of the file");
         }
 
-        if (!hasRules && syntax.Roles.Count == 0 && syntax.Identities.Count == 0)
+        if (!hasRules && syntax.Roles.Count == 0 && syntax.Identities.Count == 0 && syntax.Requirements.Count == 0)
         {
             Missing(mapping.Position, "rules", "the policy file", "add a 'rules:' list (it may be empty: 'rules: []')");
         }
@@ -138,6 +143,35 @@ internal sealed class PolicySyntaxParser
         }
     }
 
+    private void ParseRequirements(PolicyFileSyntax syntax, YamlScalar key, YamlNode value)
+    {
+        foreach (var mapping in MappingItems(key, value, "a route requirement ('- routes: [payments]' with 'require: [sender_constrained]')"))
+        {
+            var requirement = new RequirementSyntax(_file, mapping.Position);
+            foreach (var (field, fieldValue) in Fields(mapping, RequirementFields, "a route requirement"))
+            {
+                switch (field.Value)
+                {
+                    case "id": requirement.Id = Scalar(field, fieldValue); break;
+                    case "description": requirement.Description = Scalar(field, fieldValue); break;
+                    case "mode": requirement.Mode = Scalar(field, fieldValue); break;
+                    case "routes":
+                        requirement.RoutesKey = field;
+                        requirement.Routes = ScalarList(field, fieldValue);
+                        requirement.HadError |= fieldValue is not (YamlSequence or YamlScalar { IsNull: true });
+                        break;
+                    case "require":
+                        requirement.RequireKey = field;
+                        requirement.Require = ScalarList(field, fieldValue);
+                        requirement.HadError |= fieldValue is not (YamlSequence or YamlScalar { IsNull: true });
+                        break;
+                }
+            }
+
+            syntax.Requirements.Add(requirement);
+        }
+    }
+
     private RuleSyntax ParseRule(YamlMapping mapping)
     {
         var rule = new RuleSyntax(_file, mapping.Position);
@@ -167,6 +201,11 @@ internal sealed class PolicySyntaxParser
                 case "obligations":
                     _syntax.VersionTwoKeys.Add(key);
                     rule.Obligations = ParseObligations(key, value);
+                    break;
+                case "require":
+                    _syntax.VersionTwoKeys.Add(key);
+                    rule.RequireKey = key;
+                    rule.Require = ScalarList(key, value);
                     break;
             }
         }
@@ -264,6 +303,18 @@ internal sealed class PolicySyntaxParser
                 case "time": when.Time = ParseTime(field, fieldValue); break;
                 case "headers": ParseValues(when.Headers, field, fieldValue, "header"); break;
                 case "query": ParseValues(when.Query, field, fieldValue, "query parameter"); break;
+                case "sender_constrained":
+                    when.SenderConstrained = Scalar(field, fieldValue);
+                    if (when.SenderConstrained is null)
+                    {
+                        when.HadError = true;
+                        if (fieldValue is YamlScalar)
+                        {
+                            WrongType(fieldValue, "'sender_constrained'", "true or false");
+                        }
+                    }
+
+                    break;
                 case "not":
                     if (Deep(field, depth))
                     {

@@ -23,4 +23,10 @@ internal sealed class RuleSyntax(string file, SourcePosition position)
 
     /// <summary><c>obligations</c> (allow rules only, version 2).</summary>
     public ObligationsSyntax? Obligations { get; set; }
+
+    /// <summary>The <c>require</c> key (allow rules only, version 2), or null when absent.</summary>
+    public YamlScalar? RequireKey { get; set; }
+
+    /// <summary><c>require</c>: requirement names, e.g. <c>sender_constrained</c>.</summary>
+    public IReadOnlyList<YamlScalar> Require { get; set; } = [];
 }

@@ -36,6 +36,9 @@ internal sealed class WhenSyntax(SourcePosition position)
 
     public List<ValueConditionSyntax> Query { get; } = [];
 
+    /// <summary><c>sender_constrained: true|false</c>: whether the credential is bound to its holder (version 2).</summary>
+    public YamlScalar? SenderConstrained { get; set; }
+
     public WhenSyntax? Not { get; set; }
 
     /// <summary>Null when absent; <see cref="AnyPosition"/> is the key's position.</summary>
@@ -53,6 +56,6 @@ internal sealed class WhenSyntax(SourcePosition position)
     public bool IsEmpty =>
         Subjects.Count == 0 && SpiffeIds.Count == 0 && TrustDomains.Count == 0 && Issuers.Count == 0
         && AuthMethods.Count == 0 && Claims.Count == 0 && Roles.Count == 0 && Identities.Count == 0 && Labels.Count == 0
-        && Attributes.Count == 0 && Time is null && Headers.Count == 0 && Query.Count == 0 && Not is null && Any is null
+        && Attributes.Count == 0 && Time is null && SenderConstrained is null && Headers.Count == 0 && Query.Count == 0 && Not is null && Any is null
         && All is null;
 }

@@ -268,6 +268,13 @@ internal sealed partial class PolicyValidator
             return; // grants and aliases hold identity fields only (the parser enforced that)
         }
 
+        if (when.SenderConstrained is { } senderConstrained && senderConstrained.Value is not ("true" or "false"))
+        {
+            _diagnostics.Error(
+                DiagnosticCodes.WrongType, file, senderConstrained.Position, $"'sender_constrained' must be true or false, not '{senderConstrained.Value}'",
+                "write 'sender_constrained: true' (the credential is bound to its holder) or 'sender_constrained: false' (a plain bearer credential)");
+        }
+
         ValidateLabels(file, when.Labels);
         foreach (var attribute in when.Attributes)
         {

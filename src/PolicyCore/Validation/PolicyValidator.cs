@@ -19,7 +19,8 @@ internal sealed partial class PolicyValidator
 
     private readonly DiagnosticBag _diagnostics;
     private readonly IReadOnlySet<string>? _knownRouteIds;
-    private readonly Dictionary<string, RuleSyntax> _ruleIds = new(StringComparer.Ordinal);
+    /// <summary>Rule ids and route requirement ids (one namespace: both name the decider of a decision).</summary>
+    private readonly Dictionary<string, (string File, YamlScalar Id)> _ruleIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NamedBlockSyntax> _roles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NamedBlockSyntax> _aliases = new(StringComparer.Ordinal);
     private readonly HashSet<string> _usedRoles = new(StringComparer.Ordinal);
@@ -83,11 +84,18 @@ internal sealed partial class PolicyValidator
             ValidateMode(file.File, mode);
         }
 
-        if (file.RulesPosition is { } rulesPosition && file.Rules.Count == 0 && file.Roles.Count == 0 && file.Identities.Count == 0)
+        if (file.RulesPosition is { } rulesPosition && file.Rules.Count == 0 && file.Roles.Count == 0 && file.Identities.Count == 0
+            && file.Requirements.Count == 0)
         {
             _diagnostics.Warning(
                 DiagnosticCodes.EmptyRules, file.File, rulesPosition, "this file has no rules, so it allows nothing",
                 "add rules, or remove the file from the policy list");
+        }
+
+        // Requirements first: they usually stand above the rules, so a duplicate id is reported at the later one.
+        foreach (var requirement in file.Requirements)
+        {
+            ValidateRequirement(requirement);
         }
 
         foreach (var rule in file.Rules)
@@ -101,26 +109,7 @@ internal sealed partial class PolicyValidator
         var file = rule.File;
         if (rule.Id is { } id)
         {
-            if (!IsValidRuleId(id.Value))
-            {
-                _diagnostics.Error(
-                    DiagnosticCodes.InvalidRuleId, file, id.Position, $"invalid rule id '{id.Value}'",
-                    $"use 1-{MaxRuleIdLength} characters from A-Z, a-z, 0-9, '.', '_' and '-'");
-            }
-
-            if (_ruleIds.TryGetValue(id.Value, out var first))
-            {
-                var firstId = first.Id!;
-                _diagnostics.Error(
-                    DiagnosticCodes.DuplicateRuleId, file, id.Position,
-                    $"duplicate rule id '{id.Value}': first defined at {first.File}:{firstId.Position.Line}:{firstId.Position.Column}, "
-                    + $"defined again at {file}:{id.Position.Line}:{id.Position.Column}",
-                    "rule ids must be unique across all policy files loaded together; rename one of them");
-            }
-            else
-            {
-                _ruleIds.Add(id.Value, rule);
-            }
+            ValidateId(file, id, "rule id");
         }
 
         if (rule.Effect is { } effect && Array.IndexOf(Effects, effect.Value) < 0)
@@ -150,6 +139,21 @@ internal sealed partial class PolicyValidator
             ValidateObligations(file, rule, obligations);
         }
 
+        if (rule.RequireKey is { } requireKey)
+        {
+            if (rule.Effect?.Value == "deny")
+            {
+                _diagnostics.Error(
+                    DiagnosticCodes.RequirementOnDeny, file, requireKey.Position,
+                    "'require' belongs to allow rules: on a deny rule it would make the deny apply only to callers that meet it, "
+                    + "so an unbound (plain bearer) credential would escape the deny",
+                    "write the condition in 'when' instead (e.g. 'when: { sender_constrained: false }' denies plain bearer credentials), "
+                    + "or require a bound credential for the whole route with a top-level 'requirements:' entry");
+            }
+
+            ValidateRequirementNames(file, rule.Require);
+        }
+
         // Only an allow rule without conditions widens access to everyone; a deny without conditions
         // ("nobody reaches /admin") is a normal, safe rule.
         if ((rule.When is null || rule.When.IsEmpty) && rule.Effect?.Value == "allow" && !(rule.When?.HadError ?? false))
@@ -161,21 +165,100 @@ internal sealed partial class PolicyValidator
         }
     }
 
+    /// <summary>A rule or requirement id: its syntax, and unique across rules and requirements of all files.</summary>
+    private void ValidateId(string file, YamlScalar id, string kind)
+    {
+        if (!IsValidRuleId(id.Value))
+        {
+            _diagnostics.Error(
+                DiagnosticCodes.InvalidRuleId, file, id.Position, $"invalid {kind} '{id.Value}'",
+                $"use 1-{MaxRuleIdLength} characters from A-Z, a-z, 0-9, '.', '_' and '-'");
+        }
+
+        if (_ruleIds.TryGetValue(id.Value, out var first))
+        {
+            _diagnostics.Error(
+                DiagnosticCodes.DuplicateRuleId, file, id.Position,
+                $"duplicate rule id '{id.Value}': first defined at {first.File}:{first.Id.Position.Line}:{first.Id.Position.Column}, "
+                + $"defined again at {file}:{id.Position.Line}:{id.Position.Column}",
+                "rule and requirement ids must be unique across all policy files loaded together (a decision names one of them); rename one of them");
+        }
+        else
+        {
+            _ruleIds.Add(id.Value, (file, id));
+        }
+    }
+
+    private void ValidateRequirement(RequirementSyntax requirement)
+    {
+        var file = requirement.File;
+        if (requirement.Id is { } id)
+        {
+            ValidateId(file, id, "requirement id");
+        }
+
+        if (requirement.Mode is { } mode)
+        {
+            ValidateMode(file, mode);
+        }
+
+        if (requirement.Routes.Count == 0 && !requirement.HadError)
+        {
+            _diagnostics.Error(
+                DiagnosticCodes.MissingField, file, requirement.RoutesKey?.Position ?? requirement.Position,
+                requirement.RoutesKey is null ? "a route requirement is missing the required field 'routes'" : "the 'routes' of a route requirement are empty",
+                "name the routes it protects, e.g. 'routes: [payments]'");
+        }
+
+        foreach (var route in requirement.Routes)
+        {
+            ValidateRoute(file, route);
+        }
+
+        if (requirement.Require.Count == 0 && !requirement.HadError)
+        {
+            _diagnostics.Error(
+                DiagnosticCodes.MissingField, file, requirement.RequireKey?.Position ?? requirement.Position,
+                requirement.RequireKey is null ? "a route requirement is missing the required field 'require'" : "the 'require' of a route requirement is empty",
+                "say what every request on the routes must meet, e.g. 'require: [sender_constrained]'");
+        }
+
+        ValidateRequirementNames(file, requirement.Require);
+    }
+
+    private void ValidateRequirementNames(string file, IReadOnlyList<YamlScalar> names)
+    {
+        foreach (var name in names)
+        {
+            if (!RequirementNames.TryParse(name.Value, out _))
+            {
+                _diagnostics.Error(
+                    DiagnosticCodes.UnknownRequirement, file, name.Position, $"unknown requirement '{name.Value}'",
+                    Suggestions.Hint(name.Value, RequirementNames.All));
+            }
+        }
+    }
+
+    private void ValidateRoute(string file, YamlScalar route)
+    {
+        if (route.Value.Length == 0)
+        {
+            _diagnostics.Error(DiagnosticCodes.UnknownRoute, file, route.Position, "a route id must not be empty", "write a route id from the gateway configuration");
+        }
+        else if (_knownRouteIds is not null && !_knownRouteIds.Contains(route.Value))
+        {
+            var closest = Suggestions.Closest(route.Value, _knownRouteIds);
+            _diagnostics.Error(
+                DiagnosticCodes.UnknownRoute, file, route.Position, $"unknown route id '{route.Value}': no gateway route has this id",
+                closest is not null ? $"did you mean '{closest}'?" : "use a route id from the gateway's route configuration");
+        }
+    }
+
     private void ValidateMatch(string file, MatchSyntax match)
     {
         foreach (var route in match.Routes)
         {
-            if (route.Value.Length == 0)
-            {
-                _diagnostics.Error(DiagnosticCodes.UnknownRoute, file, route.Position, "a route id must not be empty", "write a route id from the gateway configuration");
-            }
-            else if (_knownRouteIds is not null && !_knownRouteIds.Contains(route.Value))
-            {
-                var closest = Suggestions.Closest(route.Value, _knownRouteIds);
-                _diagnostics.Error(
-                    DiagnosticCodes.UnknownRoute, file, route.Position, $"unknown route id '{route.Value}': no gateway route has this id",
-                    closest is not null ? $"did you mean '{closest}'?" : "use a route id from the gateway's route configuration");
-            }
+            ValidateRoute(file, route);
         }
 
         foreach (var host in match.Hosts)

@@ -204,6 +204,11 @@ internal static class ReachabilityAnalysis
         Field(text, "am", when.AuthMethods);
         Field(text, "roles", when.Roles);
         Field(text, "ids", when.Identities);
+        if (when.SenderConstrained is { } senderConstrained)
+        {
+            text.Append("sc:").Append(senderConstrained.Value).Append('|');
+        }
+
         foreach (var c in when.Claims)
         {
             text.Append("claim:").Append(c.Name?.Value).Append('|').Append(c.EqualsValue?.Value).Append('|').Append(c.Contains?.Value).Append('|');

@@ -7,7 +7,9 @@ namespace PolicyCore.Tests.Evaluation;
 
 /// <summary>
 /// Property-style check: the indexed evaluator gives the same decision as an obvious linear scan, written here
-/// independently from the spec (regexes and string splitting, no shared code), on generated rules and requests.
+/// independently from the spec (regexes and string splitting, no shared code), on generated rules and requests. The
+/// first file is version 1; the second is version 2 with <c>require: [sender_constrained]</c> on some allow rules and
+/// route requirements, and callers are bound or bearer at random.
 /// </summary>
 public sealed class ReferenceEvaluatorTests : IDisposable
 {
@@ -41,41 +43,56 @@ public sealed class ReferenceEvaluatorTests : IDisposable
         var rules = new List<RefRule>();
         for (var i = 0; i < 300; i++)
         {
-            rules.Add(RandomRule(random, $"rule-{i}"));
+            rules.Add(RandomRule(random, $"rule-{i}", canRequire: i >= 150));
+        }
+
+        // Route requirements (version 2, second file): each on one or two routes, with or without an id.
+        var requirements = new List<(string? Id, List<string> Routes)>();
+        for (var k = 1 + random.Next(2); k > 0; k--)
+        {
+            var routes = new List<string>();
+            Pick(random, RequestRoutes, routes, 1.0);
+            requirements.Add((random.Next(2) == 0 ? $"req-{k}" : null, routes));
         }
 
         // Split over two files to exercise load order across files.
         var first = Path.Combine(_dir, $"{name}-a.yaml");
         var second = Path.Combine(_dir, $"{name}-b.yaml");
-        File.WriteAllText(first, ToYaml(rules.GetRange(0, 150)));
-        File.WriteAllText(second, ToYaml(rules.GetRange(150, 150)));
+        File.WriteAllText(first, ToYaml(rules.GetRange(0, 150), version: 1, []));
+        File.WriteAllText(second, ToYaml(rules.GetRange(150, 150), version: 2, requirements));
         var result = PolicyLoader.LoadFiles([first, second]);
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Diagnostics));
 
-        var decided = 0;
+        int decided = 0, allowed = 0, denied = 0, senderConstraint = 0;
         for (var i = 0; i < 2000; i++)
         {
             var context = RandomRequest(random);
-            var expected = ReferenceEvaluate(rules, context);
+            var expected = ReferenceEvaluate(rules, requirements, context);
             var actual = PolicyEvaluator.Evaluate(result.Policy, context);
             Assert.True(
                 (expected.Effect, expected.RuleId, expected.Reason) == (actual.Effect, actual.RuleId, actual.Reason),
                 $"{name} request {i}: {context.Method} {context.Host}{context.Path} route={context.RouteId} subject={context.Identity?.Subject} "
                 + $"spiffe={context.Identity?.SpiffeId}: expected {expected}, got {actual}");
             decided += actual.RuleId is null ? 0 : 1;
+            allowed += actual.IsAllowed ? 1 : 0;
+            denied += actual.Reason == DecisionReason.DeniedByRule ? 1 : 0;
+            senderConstraint += actual.Reason == DecisionReason.SenderConstraintRequired ? 1 : 0;
         }
 
         Assert.True(decided > 200, $"too few requests matched a rule ({decided}); the generator is not exercising the evaluator");
+        Assert.True(allowed > 200 && denied > 200 && senderConstraint > 50, $"allowed {allowed}, denied by rule {denied}, sender constraint {senderConstraint}");
     }
 
-    private static Decision ReferenceEvaluate(List<RefRule> rules, RequestContext context)
+    private static Decision ReferenceEvaluate(List<RefRule> rules, List<(string? Id, List<string> Routes)> requirements, RequestContext context)
     {
         if (context.Identity is null)
         {
             return Decision.NoMatch;
         }
 
+        var bound = context.Identity.SenderConstrained;
         RefRule? firstAllow = null;
+        RefRule? firstBlocked = null;
         foreach (var rule in rules)
         {
             if (!RefMatches(rule, context))
@@ -88,10 +105,27 @@ public sealed class ReferenceEvaluatorTests : IDisposable
                 return new Decision(Effect.Deny, rule.Id, DecisionReason.DeniedByRule);
             }
 
-            firstAllow ??= rule;
+            if (rule.RequireSenderConstrained && !bound)
+            {
+                firstBlocked ??= rule;
+            }
+            else
+            {
+                firstAllow ??= rule;
+            }
         }
 
-        return firstAllow is null ? Decision.NoMatch : new Decision(Effect.Allow, firstAllow.Id, DecisionReason.AllowedByRule);
+        foreach (var (id, routes) in requirements)
+        {
+            if (!bound && context.RouteId is not null && routes.Contains(context.RouteId))
+            {
+                return new Decision(Effect.Deny, id ?? "requirement:" + context.RouteId, DecisionReason.SenderConstraintRequired);
+            }
+        }
+
+        return firstAllow is not null ? new Decision(Effect.Allow, firstAllow.Id, DecisionReason.AllowedByRule)
+            : firstBlocked is not null ? new Decision(Effect.Deny, firstBlocked.Id, DecisionReason.SenderConstraintRequired)
+            : Decision.NoMatch;
     }
 
     private static bool RefMatches(RefRule rule, RequestContext context)
@@ -160,14 +194,17 @@ public sealed class ReferenceEvaluatorTests : IDisposable
         return Regex.IsMatch(value, regex.ToString(), RegexOptions.CultureInvariant);
     }
 
-    private static RefRule RandomRule(Random random, string id)
+    private static RefRule RandomRule(Random random, string id, bool canRequire)
     {
-        var rule = new RefRule(id, random.Next(4) == 0 ? "deny" : "allow");
+        // Few, narrow deny rules: with many broad ones nearly every request is denied and allow rules go untested.
+        var deny = random.Next(20) == 0;
+        var rule = new RefRule(id, deny ? "deny" : "allow");
+        rule.RequireSenderConstrained = canRequire && !deny && random.Next(3) == 0;
         Pick(random, Routes, rule.Routes, 0.5);
         Pick(random, Hosts, rule.Hosts, 0.2);
-        Pick(random, Methods, rule.Methods, 0.4);
-        Pick(random, Paths, rule.Paths, 0.5);
-        Pick(random, Subjects, rule.Subjects, 0.5);
+        Pick(random, Methods, rule.Methods, deny ? 1.0 : 0.4);
+        Pick(random, Paths, rule.Paths, deny ? 1.0 : 0.5);
+        Pick(random, Subjects, rule.Subjects, deny ? 1.0 : 0.5);
         Pick(random, SpiffeIds, rule.SpiffeIds, 0.2);
         rule.ScopeContains = random.Next(4) == 0 ? Scopes[random.Next(Scopes.Length)] : null;
         rule.EnvEquals = random.Next(6) == 0 ? (random.Next(2) == 0 ? "prod" : "dev") : null;
@@ -214,7 +251,8 @@ public sealed class ReferenceEvaluatorTests : IDisposable
                 "jwt",
                 random.Next(3) == 0 ? null : RequestSpiffeIds[random.Next(RequestSpiffeIds.Length)],
                 "example.org",
-                claims);
+                claims,
+                senderConstrained: random.Next(2) == 0);
         }
 
         return new RequestContext(
@@ -226,13 +264,29 @@ public sealed class ReferenceEvaluatorTests : IDisposable
             DateTimeOffset.UnixEpoch);
     }
 
-    private static string ToYaml(List<RefRule> rules)
+    private static string ToYaml(List<RefRule> rules, int version, List<(string? Id, List<string> Routes)> requirements)
     {
-        var text = new StringBuilder("version: 1\nrules:\n");
+        var text = new StringBuilder($"version: {version}\n");
+        if (requirements.Count > 0)
+        {
+            text.Append("requirements:\n");
+            foreach (var (id, routes) in requirements)
+            {
+                text.Append(id is null ? "  - require: [sender_constrained]\n" : $"  - id: {id}\n    require: [sender_constrained]\n");
+                AppendList(text, "    routes", routes);
+            }
+        }
+
+        text.Append("rules:\n");
         foreach (var rule in rules)
         {
             text.Append("  - id: ").Append(rule.Id).Append('\n');
             text.Append("    effect: ").Append(rule.Effect).Append('\n');
+            if (rule.RequireSenderConstrained)
+            {
+                text.Append("    require: [sender_constrained]\n");
+            }
+
             text.Append("    match:\n");
             AppendList(text, "      routes", rule.Routes);
             AppendList(text, "      hosts", rule.Hosts);
@@ -291,5 +345,7 @@ public sealed class ReferenceEvaluatorTests : IDisposable
         public string? ScopeContains { get; set; }
 
         public string? EnvEquals { get; set; }
+
+        public bool RequireSenderConstrained { get; set; }
     }
 }

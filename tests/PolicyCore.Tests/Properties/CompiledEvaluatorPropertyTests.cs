@@ -9,14 +9,17 @@ namespace PolicyCore.Tests.Properties;
 
 /// <summary>
 /// Property test (CsCheck): generated version 2 policies (roles with nested roles and aliases, aliases, route labels,
-/// attribute segmentation, header conditions, not/any combinators, shadow rules, rules with and without routes) and
-/// generated requests. The compiled, indexed evaluator must give exactly what a plain reference evaluator gives: the
-/// effect, the deciding rule, the shadow outcome and the "could not be evaluated" count and rule. The reference is
+/// attribute segmentation, header conditions, not/any combinators, shadow rules, rules with and without routes,
+/// <c>require: [sender_constrained]</c> on allow rules, <c>when.sender_constrained</c>, enforced and shadow route
+/// requirements with and without ids) and generated requests (bound and bearer credentials). The compiled, indexed
+/// evaluator must give exactly what a plain reference evaluator gives: the effect, the deciding rule, the reason, the
+/// shadow outcome and the "could not be evaluated" count and rule. The reference is
 /// written here from the README's semantics, sharing no code with PolicyCore (regexes, string splitting, linear scans).
 /// </summary>
 public sealed class CompiledEvaluatorPropertyTests
 {
     private static readonly string[] Routes = ["r1", "r2", "r3"];
+    private static readonly string[] RequirementRoutes = ["r1", "r2", "r3", "r4"];
     private static readonly string[] Methods = ["GET", "POST", "DELETE"];
     private static readonly string[] Paths = ["/a", "/a/**", "/a/*", "/a/{id}/b", "/b", "/", "/a/", "/**", "/B/**"];
     private static readonly string[] RequestPaths = ["/", "/a", "/a/", "/a/b", "/a/1/b", "/ab", "/b", "/b/x", "/A", "/B/c", "/c"];
@@ -49,11 +52,12 @@ public sealed class CompiledEvaluatorPropertyTests
     {
         var leaf = Gen.Select(
             Subset(Subjects, 40), Subset(SpiffeIds, 25), Maybe(ClaimGen, 25), Subset(RoleNames, 15), Subset(AliasNames, 15),
-            Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99],
-            (s, sp, c, r, a, ns, header, zone) => new Block
+            Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99],
+            (s, sp, c, r, a, ns, header, zone, bound) => new Block
             {
                 Subjects = s, SpiffeIds = sp, Claim = c, Roles = r, Aliases = a, NamespaceEqualsLabel = ns < 10,
                 DebugHeader = header < 8 ? true : header < 15 ? false : null, Zone = zone < 8 ? "prod" : zone < 12 ? "dev" : null,
+                SenderConstrained = bound < 5 ? true : bound < 10 ? false : null,
             });
         if (depth == 0)
         {
@@ -66,31 +70,36 @@ public sealed class CompiledEvaluatorPropertyTests
 
     private static readonly Gen<Rule> RuleGen = Gen.Select(
         Gen.Int[0, 99], Gen.Int[0, 99], Subset(Routes, 50), Subset(Methods, 40), Subset(Paths, 50),
-        Gen.Int[0, 99], Maybe(RuleBlock(1), 85),
-        (effect, mode, routes, methods, paths, zone, when) => new Rule
+        Gen.Int[0, 99], Maybe(RuleBlock(1), 85), Gen.Int[0, 99],
+        (effect, mode, routes, methods, paths, zone, when, require) => new Rule
         {
             Deny = effect < 30, Shadow = mode < 12, Routes = routes, Methods = methods, Paths = paths,
-            MatchZone = zone < 10 ? "prod" : null, When = when,
+            MatchZone = zone < 10 ? "prod" : null, When = when, Require = effect >= 30 && require < 30,
         });
+
+    private static readonly Gen<RouteRequirement> RequirementGen = Gen.Select(
+        Gen.Int[0, 99], Gen.Int[0, 99], Gen.OneOf(RequirementRoutes).Array[1, 2],
+        (id, mode, routes) => new RouteRequirement(id < 40, mode < 25, [.. routes.Distinct()]));
 
     private static readonly Gen<Policy> PolicyGen = Gen.Select(
         IdentityBlock([]).Array[1, 2], IdentityBlock(["r0"]).Array[1, 2], IdentityBlock(["r0", "r1"]).Array[1, 2],
         IdentityBlock([]).Where(b => b.Roles.Length == 0 && b.Aliases.Length == 0), IdentityBlock([]).Where(b => b.Roles.Length == 0 && b.Aliases.Length == 0),
-        RuleGen.Array[1, 30], Gen.Bool,
-        (g0, g1, g2, a0, a1, rules, shadowFile) => new Policy([g0, g1, g2], [a0, a1], rules, shadowFile));
+        RuleGen.Array[1, 30], Gen.Bool, Gen.Int[0, 99].SelectMany(p => p < 55 ? Gen.Const(Array.Empty<RouteRequirement>()) : RequirementGen.Array[1, 3]),
+        (g0, g1, g2, a0, a1, rules, shadowFile, requirements) => new Policy([g0, g1, g2], [a0, a1], rules, shadowFile, requirements));
 
     private static readonly Gen<Request> RequestGen = Gen.Select(
         Gen.Int[0, 19], Gen.OneOf(RequestSubjects), Gen.OneOf(RequestSpiffeIds), Gen.OneOf("prod", "dev", "both", "none"),
         Gen.OneOf("ops", "none"), Gen.OneOf<string?>("r1", "r2", "r3", "r4", null), Gen.OneOf(Methods),
         Gen.Select(Gen.OneOf(RequestPaths), Gen.OneOf<string?>("prod", "dev", null), Gen.OneOf<string?>("a", "b", null), Gen.Int[0, 2],
             (p, z, n, h) => (Path: p, Zone: z, Namespace: n, Header: h)),
-        (anon, subject, spiffe, env, groups, route, method, rest) => new Request(
-            anon == 0 ? null : subject, spiffe, env, groups, route, method, rest.Path, rest.Zone, rest.Namespace, rest.Header));
+        Gen.Bool,
+        (anon, subject, spiffe, env, groups, route, method, rest, bound) => new Request(
+            anon == 0 ? null : subject, spiffe, env, groups, route, method, rest.Path, rest.Zone, rest.Namespace, rest.Header, bound));
 
     [Fact]
     public void Evaluate_GeneratedPolicies_EqualsReferenceEvaluator()
     {
-        int allows = 0, denies = 0, shadows = 0, unevaluable = 0;
+        int allows = 0, denies = 0, shadows = 0, unevaluable = 0, senderConstraint = 0, routeRequirement = 0, shadowRequirement = 0;
         Gen.Select(PolicyGen, RequestGen.Array[60, 60]).Sample(
             (policy, requests) =>
             {
@@ -102,20 +111,26 @@ public sealed class CompiledEvaluatorPropertyTests
                     var context = request.ToContext();
                     var expected = Reference(policy, request);
                     var actual = PolicyEvaluator.Evaluate(result.Policy, context);
-                    var got = (actual.Effect, actual.RuleId, actual.ShadowEffect, actual.ShadowRuleId, actual.UnevaluableRuleCount, actual.UnevaluableRuleId);
+                    var got = (actual.Effect, actual.RuleId, actual.Reason, actual.ShadowEffect, actual.ShadowRuleId, actual.UnevaluableRuleCount, actual.UnevaluableRuleId);
                     Assert.True(expected == got, $"{request}: expected {expected}, got {got}\n{yaml}");
                     Assert.Equal(actual, PolicyEvaluator.Explain(result.Policy, context).Decision);
                     allows += actual.IsAllowed ? 1 : 0;
                     denies += actual.Reason == DecisionReason.DeniedByRule ? 1 : 0;
                     shadows += actual.ShadowRuleId is null ? 0 : 1;
                     unevaluable += actual.UnevaluableRuleCount > 0 ? 1 : 0;
+                    senderConstraint += actual.Reason == DecisionReason.SenderConstraintRequired ? 1 : 0;
+                    routeRequirement += actual.Reason == DecisionReason.SenderConstraintRequired && !actual.RuleId!.StartsWith("rule-", StringComparison.Ordinal) ? 1 : 0;
+                    shadowRequirement += actual.ShadowRuleId is { } sr && !sr.StartsWith("rule-", StringComparison.Ordinal) ? 1 : 0;
                 }
             },
             iter: 300,
             threads: 1);
 
         // The generator must exercise every outcome, or the equality above proves little.
-        Assert.True(allows > 500 && denies > 200 && shadows > 100 && unevaluable > 200, $"allows {allows}, denies {denies}, shadows {shadows}, unevaluable {unevaluable}");
+        Assert.True(
+            allows > 500 && denies > 200 && shadows > 100 && unevaluable > 200 && senderConstraint > 300 && routeRequirement > 100 && shadowRequirement > 20,
+            $"allows {allows}, denies {denies}, shadows {shadows}, unevaluable {unevaluable}, sender constraint {senderConstraint} "
+            + $"(route requirement {routeRequirement}), shadow requirement {shadowRequirement}");
     }
 
     // ---------------------------------------------------------------- reference evaluator
@@ -139,11 +154,11 @@ public sealed class CompiledEvaluatorPropertyTests
         return list.Contains(T3.T) ? T3.T : list.Contains(T3.E) ? T3.E : T3.F;
     }
 
-    private static (Effect, string?, Effect?, string?, int, string?) Reference(Policy policy, Request request)
+    private static (Effect, string?, DecisionReason, Effect?, string?, int, string?) Reference(Policy policy, Request request)
     {
         if (request.Subject is null)
         {
-            return (Effect.Deny, null, null, null, 0, null);
+            return (Effect.Deny, null, DecisionReason.NoMatchingRule, null, null, 0, null);
         }
 
         var truths = new T3[policy.Rules.Length];
@@ -153,9 +168,12 @@ public sealed class CompiledEvaluatorPropertyTests
         }
 
         bool IsShadow(int i) => policy.ShadowFile || policy.Rules[i].Shadow;
+        bool Met(int i) => !policy.Rules[i].Require || request.Bound;
+        bool RequirementShadow(int k) => policy.ShadowFile || policy.Requirements[k].Shadow;
+        bool RequirementUnmet(int k) => !request.Bound && request.Route is not null && policy.Requirements[k].Routes.Contains(request.Route);
         var count = 0;
         string? first = null;
-        int? deny = null, allow = null;
+        int? deny = null, allow = null, blocked = null, requirement = null;
         for (var i = 0; i < truths.Length && deny is null; i++)
         {
             if (!policy.Rules[i].Deny || IsShadow(i))
@@ -176,6 +194,11 @@ public sealed class CompiledEvaluatorPropertyTests
 
         if (deny is null)
         {
+            requirement = Enumerable.Range(0, policy.Requirements.Length).Where(k => !RequirementShadow(k) && RequirementUnmet(k)).Cast<int?>().FirstOrDefault();
+        }
+
+        if (deny is null && requirement is null)
+        {
             for (var i = 0; i < truths.Length && allow is null; i++)
             {
                 if (policy.Rules[i].Deny || IsShadow(i))
@@ -183,9 +206,13 @@ public sealed class CompiledEvaluatorPropertyTests
                     continue;
                 }
 
-                if (truths[i] == T3.T)
+                if (truths[i] == T3.T && Met(i))
                 {
                     allow = i;
+                }
+                else if (truths[i] == T3.T)
+                {
+                    blocked ??= i;
                 }
                 else if (truths[i] == T3.E)
                 {
@@ -195,22 +222,32 @@ public sealed class CompiledEvaluatorPropertyTests
             }
         }
 
-        // Shadow outcome: the decision if every rule were enforced; reported when a shadow rule decides it.
+        // Shadow outcome: the decision if every rule and requirement were enforced; reported when a shadow one decides it.
         Effect? shadowEffect = null;
         string? shadowRule = null;
-        var combinedDeny = Enumerable.Range(0, truths.Length).Where(i => policy.Rules[i].Deny && truths[i] == T3.T).Cast<int?>().FirstOrDefault();
-        var combinedAllow = Enumerable.Range(0, truths.Length).Where(i => !policy.Rules[i].Deny && truths[i] == T3.T).Cast<int?>().FirstOrDefault();
-        var decider = combinedDeny ?? combinedAllow;
-        if (decider is { } d && IsShadow(d))
+        var all = Enumerable.Range(0, truths.Length).ToList();
+        var combinedDeny = all.Where(i => policy.Rules[i].Deny && truths[i] == T3.T).Cast<int?>().FirstOrDefault();
+        var combinedRequirement = Enumerable.Range(0, policy.Requirements.Length).Where(RequirementUnmet).Cast<int?>().FirstOrDefault();
+        var combinedAllow = all.Where(i => !policy.Rules[i].Deny && truths[i] == T3.T && Met(i)).Cast<int?>().FirstOrDefault();
+        var combinedBlocked = all.Where(i => !policy.Rules[i].Deny && truths[i] == T3.T && !Met(i)).Cast<int?>().FirstOrDefault();
+        var (isShadow, effect, decider) = combinedDeny is { } cd ? (IsShadow(cd), Effect.Deny, Id(cd))
+            : combinedRequirement is { } cr ? (RequirementShadow(cr), Effect.Deny, RequirementId(policy, cr, request.Route!))
+            : combinedAllow is { } ca ? (IsShadow(ca), Effect.Allow, Id(ca))
+            : combinedBlocked is { } cb ? (IsShadow(cb), Effect.Deny, Id(cb))
+            : (false, Effect.Deny, "");
+        if (isShadow)
         {
-            shadowEffect = policy.Rules[d].Deny ? Effect.Deny : Effect.Allow;
-            shadowRule = Id(d);
+            (shadowEffect, shadowRule) = (effect, decider);
         }
 
-        return deny is { } x ? (Effect.Deny, Id(x), shadowEffect, shadowRule, count, first)
-            : allow is { } y ? (Effect.Allow, Id(y), shadowEffect, shadowRule, count, first)
-            : (Effect.Deny, null, shadowEffect, shadowRule, count, first);
+        return deny is { } x ? (Effect.Deny, Id(x), DecisionReason.DeniedByRule, shadowEffect, shadowRule, count, first)
+            : requirement is { } r ? (Effect.Deny, RequirementId(policy, r, request.Route!), DecisionReason.SenderConstraintRequired, shadowEffect, shadowRule, count, first)
+            : allow is { } y ? (Effect.Allow, Id(y), DecisionReason.AllowedByRule, shadowEffect, shadowRule, count, first)
+            : blocked is { } z ? (Effect.Deny, Id(z), DecisionReason.SenderConstraintRequired, shadowEffect, shadowRule, count, first)
+            : (Effect.Deny, null, DecisionReason.NoMatchingRule, shadowEffect, shadowRule, count, first);
     }
+
+    private static string RequirementId(Policy policy, int k, string route) => policy.Requirements[k].HasId ? $"req-{k}" : "requirement:" + route;
 
     private static string Id(int i) => $"rule-{i}";
 
@@ -278,6 +315,11 @@ public sealed class CompiledEvaluatorPropertyTests
         if (block.Roles.Length > 0)
         {
             parts.Add(Or(block.Roles.Select(r => RoleTruth(policy, r, request))));
+        }
+
+        if (block.SenderConstrained is { } bound)
+        {
+            parts.Add(request.Bound == bound ? T3.T : T3.F);
         }
 
         if (block.DebugHeader is { } present)
@@ -361,9 +403,10 @@ public sealed class CompiledEvaluatorPropertyTests
         public string? Zone { get; init; }
         public Block? Not { get; init; }
         public Block[]? Any { get; init; }
+        public bool? SenderConstrained { get; init; }
 
         public bool IsEmpty => Subjects.Length == 0 && SpiffeIds.Length == 0 && Claim is null && Roles.Length == 0 && Aliases.Length == 0
-            && !NamespaceEqualsLabel && DebugHeader is null && Zone is null && Not is null && Any is null;
+            && !NamespaceEqualsLabel && DebugHeader is null && Zone is null && Not is null && Any is null && SenderConstrained is null;
 
         public string ToYaml()
         {
@@ -376,6 +419,7 @@ public sealed class CompiledEvaluatorPropertyTests
             if (NamespaceEqualsLabel) fields.Add("attributes: [{ identity: spiffe.namespace, equals_label: namespace }]");
             if (DebugHeader is { } h) fields.Add($"headers: [{{ name: X-Debug, present: {(h ? "true" : "false")} }}]");
             if (Zone is not null) fields.Add($"labels: {{ zone: \"{Zone}\" }}");
+            if (SenderConstrained is { } sc) fields.Add($"sender_constrained: {(sc ? "true" : "false")}");
             if (Not is not null) fields.Add("not: " + Not.ToYaml());
             if (Any is not null) fields.Add("any: [" + string.Join(", ", Any.Select(b => b.ToYaml())) + "]");
             return "{ " + string.Join(", ", fields) + " }";
@@ -391,9 +435,12 @@ public sealed class CompiledEvaluatorPropertyTests
         public string[] Paths { get; init; } = [];
         public string? MatchZone { get; init; }
         public Block? When { get; init; }
+        public bool Require { get; init; }
     }
 
-    private sealed record Policy(Block[][] RoleGrants, Block[] Aliases, Rule[] Rules, bool ShadowFile)
+    private sealed record RouteRequirement(bool HasId, bool Shadow, string[] Routes);
+
+    private sealed record Policy(Block[][] RoleGrants, Block[] Aliases, Rule[] Rules, bool ShadowFile, RouteRequirement[] Requirements)
     {
         public string ToYaml()
         {
@@ -415,6 +462,17 @@ public sealed class CompiledEvaluatorPropertyTests
                 text.Append("  ").Append(RoleNames[i]).Append(":\n    grants: [").Append(string.Join(", ", RoleGrants[i].Select(g => g.ToYaml()))).Append("]\n");
             }
 
+            if (Requirements.Length > 0)
+            {
+                text.Append("requirements:\n");
+                for (var k = 0; k < Requirements.Length; k++)
+                {
+                    var r = Requirements[k];
+                    text.Append("  - { ").Append(r.HasId ? $"id: req-{k}, " : "").Append(r.Shadow ? "mode: shadow, " : "")
+                        .Append("routes: ").Append(Flow(r.Routes)).Append(", require: [sender_constrained] }\n");
+                }
+            }
+
             text.Append("rules:\n");
             for (var i = 0; i < Rules.Length; i++)
             {
@@ -423,6 +481,11 @@ public sealed class CompiledEvaluatorPropertyTests
                 if (rule.Shadow)
                 {
                     text.Append("    mode: shadow\n");
+                }
+
+                if (rule.Require)
+                {
+                    text.Append("    require: [sender_constrained]\n");
                 }
 
                 text.Append("    match: { routes: ").Append(Flow(rule.Routes)).Append(", methods: ").Append(Flow(rule.Methods))
@@ -446,7 +509,8 @@ public sealed class CompiledEvaluatorPropertyTests
     private static string Flow(string[] values) => "[" + string.Join(", ", values.Select(v => "\"" + v + "\"")) + "]";
 
     private sealed record Request(
-        string? Subject, string? SpiffeId, string Env, string Groups, string? Route, string Method, string Path, string? Zone, string? Namespace, int Header)
+        string? Subject, string? SpiffeId, string Env, string Groups, string? Route, string Method, string Path, string? Zone, string? Namespace, int Header,
+        bool Bound)
     {
         public Dictionary<string, string[]> Claims
         {
@@ -469,7 +533,7 @@ public sealed class CompiledEvaluatorPropertyTests
 
         public RequestContext ToContext()
         {
-            var identity = Subject is null ? null : new PolicyIdentity(Subject, "https://issuer.example.org", "jwt", SpiffeId, "example.org", Claims);
+            var identity = Subject is null ? null : new PolicyIdentity(Subject, "https://issuer.example.org", "jwt", SpiffeId, "example.org", Claims, senderConstrained: Bound);
             var labels = new Dictionary<string, string>();
             if (Zone is not null)
             {

@@ -84,6 +84,13 @@ public partial class PolicySchemaTests
         { "VersionThree", "version: 3\nrules: []\n" },
         { "RoleWithoutGrants", "version: 2\nroles:\n  r: { description: x }\nrules: []\n" },
         { "UnknownAttribute", "version: 2\nrules:\n  - id: a\n    effect: allow\n    when: { attributes: [{ identity: color, equals: red }] }\n" },
+        { "RequireOnDeny", "version: 2\nrules:\n  - id: a\n    effect: deny\n    require: [sender_constrained]\n" },
+        { "UnknownRequirement", "version: 2\nrules:\n  - id: a\n    effect: allow\n    require: [bound]\n    when: { subjects: [x] }\n" },
+        { "RequireScalar", "version: 2\nrules:\n  - id: a\n    effect: allow\n    require: sender_constrained\n    when: { subjects: [x] }\n" },
+        { "RequirementWithoutRoutes", "version: 2\nrequirements:\n  - require: [sender_constrained]\n" },
+        { "RequirementEmptyRequire", "version: 2\nrequirements:\n  - routes: [payments]\n    require: []\n" },
+        { "RequirementUnknownField", "version: 2\nrequirements:\n  - routes: [payments]\n    require: [sender_constrained]\n    paths: [\"/x\"]\n" },
+        { "SenderConstrainedNotBoolean", "version: 2\nrules:\n  - id: a\n    effect: deny\n    when: { sender_constrained: maybe }\n" },
     };
 
     [Theory]

@@ -18,6 +18,11 @@ internal static class ExplanationView
         w.WriteLine($"{indent}identity: {Identity(policy, c.Identity!)}");
         var d = explanation.Decision;
         w.WriteLine($"{indent}decision: {RuleFacts.DecisionText(d, policy)}");
+        if (d.Reason == DecisionReason.SenderConstraintRequired)
+        {
+            w.WriteLine($"{indent}  {(policy.FindRequirement(d.RuleId!) is not null ? "the route requires" : "the only allow rules that match require")} "
+                + $"{RuleFacts.Meaning("sender_constrained")}; this request's credential is a plain bearer credential");
+        }
         if (d.ShadowEffect is { } shadow)
         {
             w.WriteLine($"{indent}  shadow: would {(shadow == Effect.Allow ? "ALLOW" : "DENY")} by {d.ShadowRuleId} if shadow rules were enforced");
@@ -42,7 +47,23 @@ internal static class ExplanationView
         foreach (var m in explanation.Matched)
         {
             var deciding = m.Rule.Id == d.RuleId ? "  <- decides" : "";
-            w.WriteLine($"{indent}  {RuleFacts.Effect(m.Rule),-13} {m.Rule.Id}  {PolicyToolContext.Where(m.Rule)}{deciding}");
+            w.WriteLine($"{indent}  {RuleFacts.Effect(m.Rule),-13} {m.Rule.Id}  {PolicyToolContext.Where(m.Rule)}{RuleFacts.RequireSuffix(m.Rule)}{deciding}");
+        }
+
+        if (explanation.Requirements.Count > 0)
+        {
+            w.WriteLine($"{indent}route requirements:");
+            foreach (var q in explanation.Requirements)
+            {
+                var shadowMark = q.Requirement.Mode == RuleMode.Shadow ? "shadow " : "";
+                var deciding = q.DeciderId == d.RuleId ? "  <- decides" : "";
+                w.WriteLine($"{indent}  {shadowMark}require {string.Join(", ", q.Requirement.Requirements)}  {q.DeciderId}  "
+                    + $"{PolicyToolContext.Rel(q.Requirement.File)}:{q.Requirement.Line}:{q.Requirement.Column}  {(q.Met ? "met" : "NOT MET")}{deciding}");
+                if (!q.Met)
+                {
+                    w.WriteLine($"{indent}                {q.FailedRequirement}");
+                }
+            }
         }
 
         var near = explanation.Rules.Where(r => all ? !r.Matched : RuleFacts.IsNearMiss(r)).ToList();
@@ -51,8 +72,9 @@ internal static class ExplanationView
             w.WriteLine($"{indent}{(all ? "did not match:" : "near misses (right route/method, failed later):")}");
             foreach (var n in near)
             {
-                w.WriteLine($"{indent}  {RuleFacts.Effect(n.Rule),-13} {n.Rule.Id}  {PolicyToolContext.Where(n.Rule)}");
-                w.WriteLine($"{indent}                {(n.Outcome == RuleOutcome.NotEvaluable ? "not evaluable: " : "failed: ")}{n.FailedCondition}");
+                var deciding = n.Rule.Id == d.RuleId ? "  <- decides" : "";
+                w.WriteLine($"{indent}  {RuleFacts.Effect(n.Rule),-13} {n.Rule.Id}  {PolicyToolContext.Where(n.Rule)}{RuleFacts.RequireSuffix(n.Rule)}{deciding}");
+                w.WriteLine($"{indent}                {RuleFacts.OutcomeLabel(n.Outcome)}{n.FailedCondition}");
             }
         }
 
@@ -71,7 +93,7 @@ internal static class ExplanationView
             parts.Add($"issuer {id.Issuer}");
         }
 
-        parts.Add($"auth {id.AuthMethod}");
+        parts.Add($"auth {id.AuthMethod} ({ToolRequest.Binding(id)})");
         if (id.TrustDomain is not null)
         {
             parts.Add($"trust domain {id.TrustDomain}");
@@ -97,7 +119,7 @@ internal static class ExplanationView
         {
             ["decision"] = d.Effect == Effect.Allow ? "allow" : "deny",
             ["reason"] = d.Reason.ToCode(),
-            ["rule"] = d.RuleId is null ? null : policy?.FindRule(d.RuleId) is { } r ? RuleFacts.RuleRef(r) : new JsonObject { ["id"] = d.RuleId },
+            ["rule"] = RuleFacts.DeciderRef(d.RuleId, policy),
         };
         if (d.ShadowEffect is { } s)
         {
@@ -130,6 +152,7 @@ internal static class ExplanationView
                 ["subject"] = id.Subject,
                 ["issuer"] = id.Issuer,
                 ["authMethod"] = id.AuthMethod,
+                ["senderConstrained"] = id.SenderConstrained,
                 ["spiffeId"] = id.SpiffeId,
                 ["trustDomain"] = id.TrustDomain,
                 ["claims"] = claims,
@@ -174,8 +197,18 @@ internal static class ExplanationView
             near.Add(o);
         }
 
+        var requirements = new JsonArray();
+        foreach (var q in explanation.Requirements)
+        {
+            var o = RuleFacts.RequirementRef(q.Requirement, q.DeciderId);
+            o["met"] = q.Met;
+            o["failed"] = q.FailedRequirement;
+            requirements.Add(o);
+        }
+
         var result = DecisionJson(explanation.Decision, policy);
         result["request"] = RequestJson(policy, request);
+        result["requirements"] = requirements;
         result["matched"] = matched;
         result["nearMisses"] = near;
         result["notApplicable"] = notApplicable;

@@ -63,6 +63,7 @@ internal static class PolicyDiffCommand
 
         var changes = CompareRules(old.Value.Policy, @new.Value.Policy);
         var definitionChanges = CompareDefinitions(PolicyDefinitions.Read(old.Value.Files), PolicyDefinitions.Read(@new.Value.Files));
+        definitionChanges.AddRange(CompareRequirements(old.Value.Policy, @new.Value.Policy));
         var flips = new List<Flip>();
         var ruleOnly = 0;
         var now = TimeProvider.System.GetUtcNow();
@@ -235,6 +236,7 @@ internal static class PolicyDiffCommand
             Compare("paths", RuleFacts.List(before.Paths), RuleFacts.List(r.Paths));
             Compare("conditions", "[" + string.Join("; ", before.Conditions) + "]", "[" + string.Join("; ", r.Conditions) + "]");
             Compare("obligations", Obligations(before.Obligations), Obligations(r.Obligations));
+            Compare("require", RuleFacts.List(before.Requirements, "-"), RuleFacts.List(r.Requirements, "-"));
             Compare("description", before.Description ?? "", r.Description ?? "");
             if (fields.Count > 0)
             {
@@ -248,6 +250,37 @@ internal static class PolicyDiffCommand
     private static string Obligations(RuleObligations? o)
         => o is null ? "-" : string.Join(", ", o.Headers.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase).Select(h => $"{h.Key}: {h.Value}"))
             + (o.RateLimitClass is null ? "" : $"; rate_limit_class {o.RateLimitClass}");
+
+    /// <summary>Route requirements added, removed or changed, keyed by id (or by their routes when they have none).</summary>
+    internal static List<string> CompareRequirements(PolicySet old, PolicySet @new)
+    {
+        static Dictionary<string, string> Index(PolicySet policy)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var q in policy.Requirements)
+            {
+                var key = q.Id ?? PolicyRequirement.SyntheticIdPrefix + string.Join(",", q.Routes);
+                result.TryAdd(key, $"{(q.Mode == RuleMode.Shadow ? "shadow " : "")}require [{string.Join(", ", q.Requirements)}] on [{string.Join(", ", q.Routes)}]");
+            }
+
+            return result;
+        }
+
+        var a = Index(old);
+        var b = Index(@new);
+        var changes = new List<string>();
+        foreach (var key in a.Keys.Union(b.Keys).Order(StringComparer.Ordinal))
+        {
+            a.TryGetValue(key, out var x);
+            b.TryGetValue(key, out var y);
+            if (x != y)
+            {
+                changes.Add($"requirement {key}: {x ?? "(none)"}  ->  {y ?? "(removed)"}");
+            }
+        }
+
+        return changes;
+    }
 
     private static List<string> CompareDefinitions(PolicyDefinitions old, PolicyDefinitions @new)
     {
@@ -290,6 +323,13 @@ internal static class PolicyDiffCommand
             return e is null || e.Matched
                 ? $"rule {ruleId} still matches"
                 : $"rule {ruleId} no longer matches: {e.FailedCondition}";
+        }
+
+        if (d.Reason == DecisionReason.SenderConstraintRequired)
+        {
+            var what = @new.FindRequirement(d.RuleId!) is not null ? $"route requirement {d.RuleId}" : $"allow rule {d.RuleId}";
+            return $"{what} now requires a sender-constrained credential, and this request has a bearer credential"
+                + (old.FindRule(d.RuleId!) is null && old.FindRequirement(d.RuleId!) is null ? " (new)" : "");
         }
 
         if (d.Effect == Effect.Deny)

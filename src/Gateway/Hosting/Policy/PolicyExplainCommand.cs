@@ -10,7 +10,7 @@ internal static class PolicyExplainCommand
         var a = PolicyArgs.Parse(
             args,
             ["config", "subject", "identity", "issuer", "auth-method", "spiffe-id", "trust-domain", "claim", "method", "host", "path", "route", "label", "header", "query", "time"],
-            ["json", "all"]);
+            ["json", "all", "sender-constrained"]);
         if (a.Positionals.Count > 0)
         {
             throw new CommandLineException($"unexpected argument '{a.Positionals[0]}'");
@@ -88,6 +88,7 @@ internal static class PolicyExplainCommand
             Subject = subject,
             Issuer = a.Get("issuer"),
             AuthMethod = auth,
+            SenderConstrained = a.Has("sender-constrained") || auth == "mtls",
             SpiffeId = a.Get("spiffe-id"),
             TrustDomain = a.Get("trust-domain"),
             Claims = claims,

@@ -5,13 +5,15 @@ namespace Gateway.Hosting.Policy;
 
 /// <summary>
 /// <c>gateway policy reach --identity S</c>: the identity's blast radius — every route, method set and path pattern its
-/// enforced allow rules grant, with the deny rules that carve parts out. Shadow rules are not counted.
+/// enforced allow rules grant, with the deny rules that carve parts out. Shadow rules are not counted. A route requirement
+/// or a rule's <c>require</c> the identity does not meet (a plain bearer credential where a sender-constrained one is
+/// required) is shown, and such grants do not count as reachable.
 /// </summary>
 internal static class PolicyReachCommand
 {
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var a = PolicyArgs.Parse(args, ["config", "identity", "subject", "issuer", "auth-method", "spiffe-id", "trust-domain", "claim"], ["json"]);
+        var a = PolicyArgs.Parse(args, ["config", "identity", "subject", "issuer", "auth-method", "spiffe-id", "trust-domain", "claim"], ["json", "sender-constrained"]);
         if (a.Positionals.Count > 0)
         {
             throw new CommandLineException($"unexpected argument '{a.Positionals[0]}'");
@@ -35,6 +37,7 @@ internal static class PolicyReachCommand
         }
 
         var unreachable = new List<string>();
+        var needsBinding = new List<string>();
         foreach (var route in ctx.Routes.Routes)
         {
             var grants = Collect(policy, identity, route, Effect.Allow);
@@ -44,7 +47,17 @@ internal static class PolicyReachCommand
                 continue;
             }
 
-            reachable++;
+            var blockedBy = identity.SenderConstrained ? null : RuleFacts.RouteRequirements(policy, route.Id).FirstOrDefault();
+            var usable = blockedBy is null && grants.Exists(g => g.Reach != Reach.SenderConstraintRequired);
+            if (usable)
+            {
+                reachable++;
+            }
+            else
+            {
+                needsBinding.Add(route.Id);
+            }
+
             var denies = Collect(policy, identity, route, Effect.Deny);
             if (ctx.Json)
             {
@@ -53,6 +66,8 @@ internal static class PolicyReachCommand
                     ["route"] = route.Id,
                     ["pathTemplate"] = route.PathTemplate,
                     ["labels"] = RuleFacts.Object(route.Labels),
+                    ["reachable"] = usable,
+                    ["requirement"] = blockedBy is null ? null : RuleFacts.RequirementRef(blockedBy, blockedBy.DeciderId(route.Id)),
                     ["grants"] = ToJson(grants),
                     ["denies"] = ToJson(denies),
                 });
@@ -60,9 +75,19 @@ internal static class PolicyReachCommand
             }
 
             output.WriteLine($"route {route.Id}  {route.PathTemplate}  labels {RuleFacts.Labels(route.Labels)}");
+            if (blockedBy is not null)
+            {
+                output.WriteLine($"  requirement {blockedBy.DeciderId(route.Id)} ({PolicyToolContext.Rel(blockedBy.File)}:{blockedBy.Line}:{blockedBy.Column}): "
+                    + $"every caller needs {RuleFacts.Meaning("sender_constrained")}; this one is a plain bearer credential: denied (sender_constraint_required)");
+            }
+
             foreach (var g in grants)
             {
                 Write(output, "  allow ", g);
+                if (blockedBy is not null && g.Reach != Reach.SenderConstraintRequired)
+                {
+                    output.WriteLine("          only with a sender-constrained credential (route requirement)");
+                }
             }
 
             foreach (var d in denies)
@@ -84,10 +109,12 @@ internal static class PolicyReachCommand
                     ["trustDomain"] = identity.TrustDomain,
                     ["issuer"] = identity.Issuer,
                     ["authMethod"] = identity.AuthMethod,
+                    ["senderConstrained"] = identity.SenderConstrained,
                     ["roles"] = RuleFacts.Array(policy.RolesOf(identity)),
                 },
                 ["routes"] = routes,
                 ["unreachableRoutes"] = RuleFacts.Array(unreachable),
+                ["senderConstraintRequiredRoutes"] = RuleFacts.Array(needsBinding),
             });
         }
         else
@@ -95,6 +122,11 @@ internal static class PolicyReachCommand
             if (unreachable.Count > 0)
             {
                 output.WriteLine($"not reachable: {string.Join(", ", unreachable)}");
+            }
+
+            if (needsBinding.Count > 0)
+            {
+                output.WriteLine($"not reachable with this bearer credential (a sender-constrained one would): {string.Join(", ", needsBinding)}");
             }
 
             output.WriteLine($"{reachable} of {ctx.Routes.Routes.Count} route(s) reachable (shadow rules not counted; 'conditional' = depends on time, headers or query)");
@@ -140,7 +172,7 @@ internal static class PolicyReachCommand
 
             if (granted.Count > 0)
             {
-                result.Add(new Grant(rule, methods, granted, best, best == Reach.Conditional ? why : null));
+                result.Add(new Grant(rule, methods, granted, best, best is Reach.Conditional or Reach.SenderConstraintRequired ? why : null));
             }
         }
 
@@ -149,10 +181,14 @@ internal static class PolicyReachCommand
 
     private static void Write(TextWriter output, string prefix, Grant g)
     {
-        output.WriteLine($"{prefix}{RuleFacts.List(g.Methods),-10} {string.Join(", ", g.Paths)}   by {g.Rule.Id} ({PolicyToolContext.Where(g.Rule)})");
+        output.WriteLine($"{prefix}{RuleFacts.List(g.Methods),-10} {string.Join(", ", g.Paths)}   by {g.Rule.Id} ({PolicyToolContext.Where(g.Rule)}){RuleFacts.RequireSuffix(g.Rule)}");
         if (g.Reach == Reach.Conditional)
         {
             output.WriteLine($"{new string(' ', prefix.Length)}  conditional: {g.Conditions}");
+        }
+        else if (g.Reach == Reach.SenderConstraintRequired)
+        {
+            output.WriteLine($"{new string(' ', prefix.Length)}  only with a sender-constrained credential ({g.Conditions})");
         }
     }
 
@@ -165,6 +201,7 @@ internal static class PolicyReachCommand
             o["methods"] = RuleFacts.Array(g.Methods.Count == 0 ? ["*"] : g.Methods);
             o["paths"] = RuleFacts.Array(g.Paths);
             o["conditional"] = g.Reach == Reach.Conditional;
+            o["requirementMet"] = g.Reach != Reach.SenderConstraintRequired;
             o["conditions"] = RuleFacts.Array(g.Rule.Conditions);
             if (g.Conditions is not null)
             {

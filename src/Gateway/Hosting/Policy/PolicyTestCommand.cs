@@ -59,9 +59,9 @@ internal static class PolicyTestCommand
                 errors.Add($"{t.File}:{t.Line}:{t.Column}: error: test '{t.Name}': route '{r}' is not in the config (routes: {string.Join(", ", ctx.Routes.Routes.Select(x => x.Id))})");
             }
 
-            if (t.ExpectedRule is { } rule && ctx.Policy!.FindRule(rule) is null)
+            if (t.ExpectedRule is { } rule && ctx.Policy!.FindRule(rule) is null && ctx.Policy.FindRequirement(rule) is null)
             {
-                errors.Add($"{t.File}:{t.Line}:{t.Column}: error: test '{t.Name}': expected rule '{rule}' is not in the policy");
+                errors.Add($"{t.File}:{t.Line}:{t.Column}: error: test '{t.Name}': expected rule '{rule}' is not in the policy (neither a rule nor a route requirement)");
             }
         }
 

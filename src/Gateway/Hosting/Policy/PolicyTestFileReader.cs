@@ -14,7 +14,7 @@ internal static class PolicyTestFileReader
     private static readonly string[] TestKeys = ["name", "request", "expect"];
     private static readonly string[] ExpectKeys = ["decision", "rule", "reason"];
     private static readonly string[] RequestKeys = ["identity", "method", "host", "path", "route", "labels", "headers", "query", "time"];
-    private static readonly string[] IdentityKeys = ["subject", "issuer", "auth_method", "spiffe_id", "trust_domain", "claims"];
+    private static readonly string[] IdentityKeys = ["subject", "issuer", "auth_method", "spiffe_id", "trust_domain", "sender_constrained", "claims"];
 
     public static List<PolicyTestCase> Read(string file, List<string> errors)
     {
@@ -119,6 +119,7 @@ internal static class PolicyTestFileReader
         reader.CheckKeys(r, RequestKeys);
         var identityNode = Child(r, "identity");
         string? subject = null, issuer = null, authMethod = null, spiffeId = null, trustDomain = null;
+        var senderConstrained = false;
         var claims = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (identityNode is YamlScalarNode s)
         {
@@ -132,6 +133,21 @@ internal static class PolicyTestFileReader
             authMethod = reader.Scalar(id, "auth_method", required: false);
             spiffeId = reader.Scalar(id, "spiffe_id", required: false);
             trustDomain = reader.Scalar(id, "trust_domain", required: false);
+            if (reader.Scalar(id, "sender_constrained", required: false) is { } bound)
+            {
+                if (bound is "true" or "false")
+                {
+                    senderConstrained = bound == "true";
+                    if (!senderConstrained && authMethod == "mtls")
+                    {
+                        reader.Error(Child(id, "sender_constrained")!, "an mtls identity is always sender-constrained (the client certificate is the binding): remove 'sender_constrained: false'");
+                    }
+                }
+                else
+                {
+                    reader.Error(Child(id, "sender_constrained")!, $"sender_constrained is true or false, not '{bound}'");
+                }
+            }
             if (Child(id, "claims") is { } claimsNode)
             {
                 if (claimsNode is not YamlMappingNode cm)
@@ -183,6 +199,7 @@ internal static class PolicyTestFileReader
             Subject = subject,
             Issuer = issuer,
             AuthMethod = authMethod ?? "jwt",
+            SenderConstrained = senderConstrained || authMethod == "mtls",
             SpiffeId = spiffeId,
             TrustDomain = trustDomain,
             Claims = claims,

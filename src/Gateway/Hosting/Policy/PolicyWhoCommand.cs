@@ -49,8 +49,15 @@ internal static class PolicyWhoCommand
 
         var allows = Applicable(policy.Rules, route, method, path, host, Effect.Allow);
         var denies = Applicable(policy.Rules, route, method, path, host, Effect.Deny);
+        var requirements = policy.Requirements.Where(r => r.Routes.Contains(route.Id)).ToList();
         if (ctx.Json)
         {
+            var requirementsJson = new JsonArray();
+            foreach (var q in requirements)
+            {
+                requirementsJson.Add(RuleFacts.RequirementRef(q, q.DeciderId(route.Id)));
+            }
+
             ctx.WriteJson(new JsonObject
             {
                 ["route"] = route.Id,
@@ -58,6 +65,7 @@ internal static class PolicyWhoCommand
                 ["labels"] = RuleFacts.Object(route.Labels),
                 ["method"] = method,
                 ["path"] = path,
+                ["requirements"] = requirementsJson,
                 ["allow"] = ToJson(allows, defs),
                 ["deny"] = ToJson(denies, defs),
                 ["notes"] = RuleFacts.Array(notes),
@@ -70,6 +78,13 @@ internal static class PolicyWhoCommand
         foreach (var n in notes)
         {
             output.WriteLine("note: " + n);
+        }
+
+        foreach (var q in requirements)
+        {
+            output.WriteLine($"{(q.Mode == RuleMode.Shadow ? "shadow " : "")}requirement {q.DeciderId(route.Id)} ({PolicyToolContext.Rel(q.File)}:{q.Line}:{q.Column}): "
+                + $"every caller needs {string.Join("; ", q.Requirements.Select(RuleFacts.Meaning))}"
+                + (q.Mode == RuleMode.Shadow ? " (shadow: reported, not enforced)" : ", whichever rule allows"));
         }
 
         output.WriteLine();
@@ -143,6 +158,11 @@ internal static class PolicyWhoCommand
     private static List<string> Selectors(Candidate a, PolicyDefinitions defs)
     {
         var lines = new List<string>();
+        foreach (var requirement in a.Rule.Requirements)
+        {
+            lines.Add($"require {requirement}: only callers with {RuleFacts.Meaning(requirement)}");
+        }
+
         var identity = RuleFacts.IdentityConditions(a.Rule);
         if (identity.Count == 0)
         {

@@ -7,4 +7,6 @@ internal enum Reach
     Yes = 1,
     /// <summary>Depends on the request's context (time, headers, query).</summary>
     Conditional = 2,
+    /// <summary>The rule's <c>require</c> (a sender-constrained credential) is not met; it would reach with a bound credential.</summary>
+    SenderConstraintRequired = 3,
 }

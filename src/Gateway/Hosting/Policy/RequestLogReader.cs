@@ -124,12 +124,15 @@ internal static class RequestLogReader
 
         string subject;
         string? issuer, authMethod, spiffeId = null, trustDomain = null;
+        bool? senderConstrained;
         if (identity.ValueKind == JsonValueKind.String)
         {
             fromAudit = true;
             subject = identity.GetString()!;
             issuer = Str(o, "issuer");
             authMethod = Str(o, "authMethod") ?? Str(o, "auth_method");
+            senderConstrained = Bool(o, "senderConstrained") ?? Bool(o, "sender_constrained")
+                ?? (Str(o, "binding") is { } binding ? binding != "bearer" : null);
         }
         else if (identity.ValueKind == JsonValueKind.Object)
         {
@@ -144,6 +147,7 @@ internal static class RequestLogReader
             authMethod = Str(identity, "auth_method") ?? Str(identity, "authMethod");
             spiffeId = Str(identity, "spiffe_id") ?? Str(identity, "spiffeId");
             trustDomain = Str(identity, "trust_domain") ?? Str(identity, "trustDomain");
+            senderConstrained = Bool(identity, "sender_constrained") ?? Bool(identity, "senderConstrained");
             if (identity.TryGetProperty("claims", out var c) && c.ValueKind == JsonValueKind.Object)
             {
                 foreach (var p in c.EnumerateObject())
@@ -174,6 +178,7 @@ internal static class RequestLogReader
             Subject = subject,
             Issuer = issuer,
             AuthMethod = authMethod ?? "jwt",
+            SenderConstrained = senderConstrained ?? authMethod == "mtls",
             SpiffeId = spiffeId,
             TrustDomain = trustDomain,
             Claims = claims,
@@ -190,6 +195,9 @@ internal static class RequestLogReader
 
     private static string? Str(JsonElement o, string name)
         => o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Scalar(v) : null;
+
+    private static bool? Bool(JsonElement o, string name)
+        => o.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
     private static string Scalar(JsonElement v) => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText();
 

@@ -35,9 +35,12 @@ internal static class RuleFacts
     public static string Labels(IReadOnlyDictionary<string, string> labels)
         => labels.Count == 0 ? "-" : string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
 
-    /// <summary>A rule that matched the request's route, method and host but failed later, or could not be evaluated.</summary>
+    /// <summary>
+    /// A rule that matched the request's route, method and host but failed later, could not be evaluated, or matched in
+    /// everything but its <c>require</c>.
+    /// </summary>
     public static bool IsNearMiss(RuleExplanation e)
-        => e.Outcome == RuleOutcome.NotEvaluable
+        => e.Outcome is RuleOutcome.NotEvaluable or RuleOutcome.RequirementNotMet
             || (e.Outcome == RuleOutcome.NotMatched && e.FailedCondition is { } f
                 && !f.StartsWith("match.routes", StringComparison.Ordinal)
                 && !f.StartsWith("match.methods", StringComparison.Ordinal)
@@ -47,18 +50,77 @@ internal static class RuleFacts
     {
         RuleOutcome.Matched => "matched",
         RuleOutcome.NotEvaluable => "not_evaluable",
+        RuleOutcome.RequirementNotMet => "requirement_not_met",
         _ => "not_matched",
     };
 
-    public static JsonObject RuleRef(PolicyRule rule) => new()
+    /// <summary>How a near miss is introduced in text output.</summary>
+    public static string OutcomeLabel(RuleOutcome outcome) => outcome switch
     {
-        ["id"] = rule.Id,
-        ["effect"] = rule.Effect == PolicyCore.Model.Effect.Allow ? "allow" : "deny",
-        ["mode"] = rule.Mode == RuleMode.Shadow ? "shadow" : "enforce",
-        ["file"] = PolicyToolContext.Rel(rule.File),
-        ["line"] = rule.Line,
-        ["column"] = rule.Column,
+        RuleOutcome.NotEvaluable => "not evaluable: ",
+        RuleOutcome.RequirementNotMet => "requirement not met: ",
+        _ => "failed: ",
     };
+
+    /// <summary><c>  [require sender_constrained]</c> for a rule with <c>require</c>, else empty.</summary>
+    public static string RequireSuffix(PolicyRule rule) => rule.Requirements.Count == 0 ? "" : $"  [require {string.Join(", ", rule.Requirements)}]";
+
+    /// <summary>What a requirement name asks of the caller, for people.</summary>
+    public static string Meaning(string requirement) => requirement == "sender_constrained"
+        ? "a sender-constrained credential (mTLS client certificate, certificate-bound or DPoP token), not a plain bearer token"
+        : requirement;
+
+    /// <summary>The enforced route requirements naming the route, in load order.</summary>
+    public static List<PolicyRequirement> RouteRequirements(PolicyCore.PolicySet policy, string routeId)
+        => [.. policy.Requirements.Where(r => r.Mode == RuleMode.Enforce && r.Routes.Contains(routeId))];
+
+    /// <summary>A route requirement as JSON; <paramref name="id"/> is the rule id decisions carry for the route in question.</summary>
+    public static JsonObject RequirementRef(PolicyRequirement requirement, string? id) => new()
+    {
+        ["id"] = id ?? requirement.Id,
+        ["kind"] = "requirement",
+        ["mode"] = requirement.Mode == RuleMode.Shadow ? "shadow" : "enforce",
+        ["routes"] = Array(requirement.Routes),
+        ["require"] = Array(requirement.Requirements),
+        ["file"] = PolicyToolContext.Rel(requirement.File),
+        ["line"] = requirement.Line,
+        ["column"] = requirement.Column,
+    };
+
+    public static JsonObject RuleRef(PolicyRule rule)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = rule.Id,
+            ["effect"] = rule.Effect == PolicyCore.Model.Effect.Allow ? "allow" : "deny",
+            ["mode"] = rule.Mode == RuleMode.Shadow ? "shadow" : "enforce",
+            ["file"] = PolicyToolContext.Rel(rule.File),
+            ["line"] = rule.Line,
+            ["column"] = rule.Column,
+        };
+        if (rule.Requirements.Count > 0)
+        {
+            o["require"] = Array(rule.Requirements);
+        }
+
+        return o;
+    }
+
+    /// <summary>The rule or route requirement a decision names, as JSON.</summary>
+    public static JsonObject? DeciderRef(string? id, PolicyCore.PolicySet? policy)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (policy?.FindRule(id) is { } rule)
+        {
+            return RuleRef(rule);
+        }
+
+        return policy?.FindRequirement(id) is { } requirement ? RequirementRef(requirement, id) : new JsonObject { ["id"] = id };
+    }
 
     public static JsonArray Array(IEnumerable<string> items)
     {
@@ -90,7 +152,9 @@ internal static class RuleFacts
             return $"{effect} ({d.Reason.ToCode()}): no rule matched, default deny";
         }
 
-        var rule = policy?.FindRule(d.RuleId) is { } r ? $"{r.Id} ({PolicyToolContext.Where(r)})" : d.RuleId;
+        var rule = policy?.FindRule(d.RuleId) is { } r ? $"{r.Id} ({PolicyToolContext.Where(r)})"
+            : policy?.FindRequirement(d.RuleId) is { } q ? $"route requirement {d.RuleId} ({PolicyToolContext.Rel(q.File)}:{q.Line}:{q.Column})"
+            : d.RuleId;
         return $"{effect} ({d.Reason.ToCode()}) by {rule}";
     }
 }

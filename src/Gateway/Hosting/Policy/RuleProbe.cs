@@ -181,6 +181,19 @@ internal static class RuleProbe
     /// </summary>
     public static Reach Evaluate(PolicySet policy, PolicyRule rule, PolicyIdentity identity, RouteEntry route, string method, string host, string path, out string? why)
     {
+        if (rule.Requirements.Count > 0 && !identity.SenderConstrained)
+        {
+            // The same identity with a bound credential: if the rule reaches it then, only the requirement stands in the way.
+            var bound = new PolicyIdentity(identity.Subject, identity.Issuer, identity.AuthMethod, identity.SpiffeId, identity.TrustDomain, identity.Claims, senderConstrained: true);
+            if (Evaluate(policy, rule, bound, route, method, host, path, out why) == Reach.No)
+            {
+                return Reach.No;
+            }
+
+            why = $"require {string.Join(", ", rule.Requirements)}";
+            return Reach.SenderConstraintRequired;
+        }
+
         var context = ContextConditions(rule);
         var first = Explain(policy, rule, identity, route, method, host, path, ProbeWeek);
         if (first.Matched)

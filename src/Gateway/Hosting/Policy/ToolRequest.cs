@@ -12,6 +12,8 @@ internal sealed class ToolRequest
     public required string Subject { get; init; }
     public string? Issuer { get; init; }
     public string AuthMethod { get; init; } = "jwt";
+    /// <summary>The credential is bound to its holder (mTLS, certificate-bound or DPoP token); always true for <c>mtls</c>.</summary>
+    public bool SenderConstrained { get; init; }
     public string? SpiffeId { get; init; }
     public string? TrustDomain { get; init; }
     public Dictionary<string, List<string>> Claims { get; init; } = new(StringComparer.Ordinal);
@@ -64,7 +66,7 @@ internal sealed class ToolRequest
             claims[k] = [.. v];
         }
 
-        return new PolicyIdentity(spiffe ?? Subject, Issuer, AuthMethod, spiffe, domain, claims);
+        return new PolicyIdentity(spiffe ?? Subject, Issuer, AuthMethod, spiffe, domain, claims, SenderConstrained || AuthMethod == "mtls");
     }
 
     /// <summary>The context the gateway would build: route resolved from the config when not given, labels from the route.</summary>
@@ -110,4 +112,7 @@ internal sealed class ToolRequest
 
     public string Describe()
         => $"{Method.ToUpperInvariant()} {Host ?? "localhost"}{Path} as {Subject}";
+
+    /// <summary>"sender-constrained" or "bearer": how the identity's credential is tied to its holder.</summary>
+    public static string Binding(PolicyIdentity identity) => identity.SenderConstrained ? "sender-constrained" : "bearer";
 }
