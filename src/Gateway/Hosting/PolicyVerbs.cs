@@ -15,8 +15,9 @@ internal static class PolicyVerbs
           test    [DIR|FILE]                     run policy test files (default: policies/tests next to the config)
           explain --subject S [--issuer I] [--auth-method jwt|mtls|api_key] [--claim K=V]... [--method GET]
                   [--host H] --path P [--route R] [--label K=V]... [--header K=V]... [--query K=V]... [--time ISO] [--all]
+                  [--sender-constrained]
                                                  the decision for one request, every matching rule, near misses and why
-          reach   --identity S [--issuer I] [--auth-method M] [--claim K=V]...
+          reach   --identity S [--issuer I] [--auth-method M] [--claim K=V]... [--sender-constrained]
                                                  every route, method and path the identity can reach, with the rules
           who     --route R [--method M] [--path P] [--host H]
                                                  which identities, roles, aliases and patterns can reach a route

@@ -63,11 +63,15 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
         if (!decision.IsAllowed)
         {
             feature.Outcome = "deny";
-            return decision.Reason == DecisionReason.PolicyUnavailable
-                ? ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, feature.Reason, "Forbidden",
-                    "No policy is available to decide; the gateway fails closed.")
-                : ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, feature.Reason, "Forbidden",
-                    decision.RuleId is null ? "No rule allows this request." : "A deny rule matched this request.", decision.RuleId);
+            var detail = decision.Reason switch
+            {
+                DecisionReason.PolicyUnavailable => "No policy is available to decide; the gateway fails closed.",
+                DecisionReason.SenderConstraintRequired => "This request needs a credential bound to its holder: an mTLS client certificate (X.509-SVID), a certificate-bound token (RFC 8705) or a DPoP-bound token (RFC 9449). A plain bearer token or API key is not enough.",
+                DecisionReason.DeniedByRule => "A deny rule matched this request.",
+                _ => "No rule allows this request.",
+            };
+            return ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, feature.Reason, "Forbidden", detail,
+                decision.Reason == DecisionReason.PolicyUnavailable ? null : decision.RuleId);
         }
 
         feature.Outcome = "allow";

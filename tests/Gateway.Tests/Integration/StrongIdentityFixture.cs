@@ -14,7 +14,18 @@ public sealed class StrongIdentityFixture : IAsyncLifetime
 {
     public const string Policy = """
         version: 2
+        requirements:
+          - routes: [admin]
+            require: [sender_constrained]
         rules:
+          - id: refunds-bound-only
+            effect: allow
+            require: [sender_constrained]
+            match:
+              routes: [payments]
+              paths: ["/payments/refunds/**"]
+            when:
+              spiffe_ids: ["spiffe://example.org/ns/refunds/sa/*"]
           - id: payments-allow
             effect: allow
             match:
