@@ -88,11 +88,39 @@ public static class GatewayConfigLoader
             diags.Add(new ConfigDiagnostic(full, l, c, message, IsWarning: true));
         }
 
-        ValidateListen(options.Listen, dir, Error);
+        // Files the dev issuer generates on first run (demo, run, token) may not exist yet when only checking.
+        var devDir = options.DevIssuer.Enabled
+            ? Path.GetFullPath(Path.Combine(dir, options.DevIssuer.KeyDirectory)) + Path.DirectorySeparatorChar : null;
+        bool PendingDevFile(string path, string configPath)
+        {
+            var fullPath = Path.GetFullPath(Path.Combine(dir, path));
+            if (devDir is null || !fullPath.StartsWith(devDir, StringComparison.Ordinal) || File.Exists(fullPath))
+            {
+                return false;
+            }
+
+            Warn(configPath, $"'{path}' does not exist yet: the dev issuer creates it on first run (demo, run or token)");
+            return true;
+        }
+
+        ValidateListen(options.Listen, dir, Error, PendingDevFile);
         ValidateIssuers(options, dir, Error, Warn);
         ValidateAudit(options.Audit, Error);
         ValidateStrongIdentity(options, Error, Warn);
-        var (bundles, bundleDiagnostics) = Identity.X509.TrustBundleLoader.Load(options.TrustBundles,
+        var bundleOptions = options.TrustBundles;
+        if (devDir is not null)
+        {
+            bundleOptions = [];
+            for (var i = 0; i < options.TrustBundles.Count; i++)
+            {
+                if (!PendingDevFile(options.TrustBundles[i].File, $"Gateway:TrustBundles:{i}:File"))
+                {
+                    bundleOptions.Add(options.TrustBundles[i]);
+                }
+            }
+        }
+
+        var (bundles, bundleDiagnostics) = Identity.X509.TrustBundleLoader.Load(bundleOptions,
             f => Path.GetFullPath(Path.Combine(dir, f)), full, locate: locator.Find);
         diags.AddRange(bundleDiagnostics);
         if (options.TokenCache.MaxEntries < 0)
@@ -119,7 +147,7 @@ public static class GatewayConfigLoader
 
         Identity.ApiKeys.ApiKeySnapshot? apiKeys = null;
         var apiKeyFile = Identity.ApiKeys.ApiKeyStore.ResolveFile(options.ApiKeys, dir);
-        if (apiKeyFile is not null)
+        if (apiKeyFile is not null && !PendingDevFile(options.ApiKeys.StoreFile!, "Gateway:ApiKeys:StoreFile"))
         {
             if (!File.Exists(apiKeyFile))
             {
@@ -211,7 +239,7 @@ public static class GatewayConfigLoader
         Diagnostics = diags,
     };
 
-    private static void ValidateListen(ListenOptions listen, string dir, Action<string, string> error)
+    private static void ValidateListen(ListenOptions listen, string dir, Action<string, string> error, Func<string, string, bool> pendingDevFile)
     {
         var ports = new Dictionary<int, string>();
         void Port(Uri? uri, string path)
@@ -258,6 +286,11 @@ public static class GatewayConfigLoader
             if (string.IsNullOrWhiteSpace(tls.CertificateFile) || string.IsNullOrWhiteSpace(tls.KeyFile))
             {
                 error(p, "an HTTPS listener needs CertificateFile and KeyFile (PEM)");
+                continue;
+            }
+
+            if (pendingDevFile(tls.CertificateFile, p + ":CertificateFile") | pendingDevFile(tls.KeyFile, p + ":KeyFile"))
+            {
                 continue;
             }
 

@@ -166,4 +166,6 @@ public sealed class DevIssuerOptions
     public string KeyDirectory { get; set; } = "../.dev";
     public string Issuer { get; set; } = "https://dev-issuer.gateway.local";
     public string Audience { get; set; } = "gateway";
+    /// <summary>The SPIFFE trust domain of the dev CA (its bundle is <c>dev-ca.pem</c> in the key folder).</summary>
+    public string TrustDomain { get; set; } = "demo.local";
 }

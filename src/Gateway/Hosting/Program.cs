@@ -24,6 +24,7 @@ public static class Program
                 "run" => await RunAsync(opts, demo: false),
                 "demo" => await RunAsync(opts, demo: true),
                 "token" => Token(opts),
+                "cert" => Cert(opts),
                 "validate" => Validate(opts),
                 "policy" => PolicyVerbs.Run(rest, Console.Out, Console.Error),
                 "apikey" => ApiKeyVerbs.Run(rest, Console.Out, Console.Error),
@@ -52,6 +53,9 @@ public static class Program
                                          and print (on stderr) curl lines that get 200, 401, 403 and 400
               token    --sub SUBJECT [--ttl 15m] [--aud AUDIENCE] [--claim NAME=VALUE]... [--config FILE]
                                          mint a development token from the dev issuer's key
+              cert     --spiffe-id ID [--name NAME] [--config FILE]
+                                         issue a development X.509-SVID from the dev CA into the dev key folder
+                                         (NAME.pem and NAME-key.pem), for trying mTLS with curl
               validate [--config FILE]   check the config and the policy files without starting; exit 1 on errors
               policy   test|explain|reach|who|diff ...
                                          policy-as-code tools, no running gateway needed (gateway policy help)
@@ -84,11 +88,23 @@ public static class Program
             {
                 var dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(full)!, devOptions.KeyDirectory));
                 dev = DevIssuer.LoadOrCreate(dir, devOptions.Issuer, devOptions.Audience);
+                DevCertificates.EnsureCreated(dir, devOptions.TrustDomain, DemoWorkloads(devOptions.TrustDomain));
+                var store = Path.Combine(dir, DevCertificates.ApiKeyStoreFile);
+                if (!File.Exists(store))
+                {
+                    File.WriteAllText(store, "{\n  \"version\": 1,\n  \"keys\": []\n}\n");
+                }
             }
         }
 
         return GatewayConfigLoader.Load(configFile);
     }
+
+    /// <summary>The X.509-SVIDs the dev CA issues for the demo (file name → SPIFFE id).</summary>
+    internal static Dictionary<string, string> DemoWorkloads(string trustDomain) => new()
+    {
+        ["reporting"] = $"spiffe://{trustDomain}/ns/shop/sa/reporting",
+    };
 
     private static bool PrintDiagnostics(LoadedConfig config)
     {
@@ -149,6 +165,42 @@ public static class Program
         Console.WriteLine(dev.Mint(sub, ttl, claims, opts.Get("aud")));
         return 0;
     }
+
+    private static int Cert(CommandLine opts)
+    {
+        var spiffeId = opts.Get("spiffe-id") ?? throw new CommandLineException("cert needs --spiffe-id spiffe://TRUST-DOMAIN/PATH");
+        if (!SpiffeId.TryParse(spiffeId, out var id) || id.Path.Length == 0)
+        {
+            throw new CommandLineException($"'{spiffeId}' is not a SPIFFE id of a workload: write spiffe://TRUST-DOMAIN/PATH");
+        }
+
+        var config = Load(opts.Get("config") ?? DefaultConfig, out var dev);
+        if (dev is null)
+        {
+            Console.Error.WriteLine("the config does not enable the dev issuer (Gateway.DevIssuer.Enabled); no certificate issued");
+            return 1;
+        }
+
+        if (id.TrustDomain != config.Options.DevIssuer.TrustDomain)
+        {
+            Console.Error.WriteLine($"the dev CA issues SVIDs of trust domain '{config.Options.DevIssuer.TrustDomain}' only");
+            return 1;
+        }
+
+        var name = opts.Get("name") ?? id.Path.TrimEnd('/')[(id.Path.TrimEnd('/').LastIndexOf('/') + 1)..];
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new CommandLineException($"'{name}' is not a file name: use letters, digits, '-' and '_' (--name NAME)");
+        }
+
+        var (certificate, key) = DevCertificates.IssueSvid(DevDirectory(config), name, spiffeId);
+        Console.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, certificate));
+        Console.WriteLine(Path.GetRelativePath(Environment.CurrentDirectory, key));
+        return 0;
+    }
+
+    private static string DevDirectory(LoadedConfig config)
+        => Path.GetFullPath(Path.Combine(config.ConfigDirectory, config.Options.DevIssuer.KeyDirectory));
 
     private static async Task<int> RunAsync(CommandLine opts, bool demo)
     {
@@ -216,8 +268,52 @@ public static class Program
               curl -i --path-as-is -H "Authorization: Bearer {ok}" "{url}/orders/%2e%2e/admin"
 
             Mint other tokens: dotnet run --project src/Gateway -- token{configOption} --sub spiffe://demo.local/ns/shop/sa/frontend --claim scope=orders.read
+            {StrongIdentityDemo(config, ok, configOption)}
 
             """);
+    }
+
+    /// <summary>The demo lines for mTLS, sender-constrained requests and API keys (when the config has them).</summary>
+    private static string StrongIdentityDemo(LoadedConfig config, string bearer, string configOption)
+    {
+        var url = config.Options.Listen.Public.TrimEnd('/');
+        var dev = Path.GetRelativePath(Environment.CurrentDirectory, DevDirectory(config));
+        var lines = new System.Text.StringBuilder();
+        var tls = config.Options.Listen.Tls.FirstOrDefault(t => t.ClientCertificate != "off");
+        if (tls is not null && config.TrustBundles.Count > 0)
+        {
+            var https = tls.Url.TrimEnd('/');
+            var curl = $"curl -i --cacert {dev}/{DevCertificates.CaFile} --cert {dev}/reporting.pem --key {dev}/reporting-key.pem";
+            lines.Append($"""
+
+                200 — the reporting service proves who it is with its X.509-SVID (mTLS), no token:
+                  {curl} {https}/orders/42
+
+                403 sender_constraint_required — changing an order with a plain bearer token (it could be a copy):
+                  curl -i -X PUT -H "Authorization: Bearer {bearer}" {url}/orders/42
+
+                200 — the same change over mTLS: the credential is bound to its holder:
+                  {curl} -X PUT {https}/orders/42
+
+                Issue other dev SVIDs: dotnet run --project src/Gateway -- cert{configOption} --spiffe-id spiffe://demo.local/ns/shop/sa/frontend
+
+                """);
+        }
+
+        if (config.Options.ApiKeys.StoreFile is not null)
+        {
+            lines.Append($"""
+
+                API keys for legacy machines (the key is printed once; the store keeps only its hash):
+                  dotnet run --project src/Gateway -- apikey create{configOption} --owner legacy-billing --expires 7d --routes inventory
+                  curl -i -H "X-Api-Key: KEY" {url}/inventory/stock/sku-1      200: the policy lets this key read stock levels
+                  curl -i -H "X-Api-Key: KEY" {url}/inventory/items/sku-1      403: and nothing else
+                  dotnet run --project src/Gateway -- apikey revoke{configOption} ID   the running gateway refuses it within seconds
+
+                """);
+        }
+
+        return lines.ToString();
     }
 
     internal static TimeSpan ParseDuration(string s)

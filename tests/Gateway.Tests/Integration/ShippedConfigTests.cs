@@ -48,6 +48,7 @@ public sealed class ShippedConfigTests
     {
         var publicPort = Ports.Free();
         var upstreamPort = Ports.Free();
+        var tlsPort = Ports.Free();
         var configFile = RepoFile("config", "gateway.json");
         var dev = Program.Load(configFile, out var devIssuer);
         Assert.NotNull(devIssuer);
@@ -55,6 +56,7 @@ public sealed class ShippedConfigTests
         {
             ["Gateway:Listen:Public"] = $"http://127.0.0.1:{publicPort}",
             ["Gateway:Listen:Admin"] = $"http://127.0.0.1:{Ports.Free()}",
+            ["Gateway:Listen:Tls:0:Url"] = $"https://127.0.0.1:{tlsPort}",
             ["Gateway:Audit:Sink"] = "none",
             ["ReverseProxy:Clusters:demo:Destinations:d1:Address"] = $"http://127.0.0.1:{upstreamPort}/",
         });
@@ -96,6 +98,28 @@ public sealed class ShippedConfigTests
         var longLived = devIssuer.Mint("spiffe://demo.local/ns/shop/sa/frontend", TimeSpan.FromHours(2),
             new Dictionary<string, object> { ["scope"] = "orders.read" });
         await ProblemAssert.IsProblemAsync(await Get("/orders/42", longLived), 401, "token_lifetime_exceeds_limit");
+
+        // The demo's mTLS lines: the reporting SVID from the dev CA reads orders and may change one; a plain bearer
+        // token may not change one (sender_constraint_required).
+        var devDir = Path.Combine(Path.GetDirectoryName(configFile)!, config.Options.DevIssuer.KeyDirectory);
+        using var caCert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(devDir, DevCertificates.CaFile));
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.ClientCertificates = [TestCertificates.ForTls(Path.Combine(devDir, "reporting.pem"), Path.Combine(devDir, "reporting-key.pem"))];
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
+        {
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(caCert);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            return cert is not null && chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(cert));
+        };
+        using var mtls = new HttpClient(handler);
+        var https = $"https://127.0.0.1:{tlsPort}";
+        Assert.Equal(HttpStatusCode.OK, (await mtls.GetAsync(https + "/orders/42")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mtls.PutAsync(https + "/orders/42", new StringContent("{}"))).StatusCode);
+        using var put = new HttpRequestMessage(HttpMethod.Put, url + "/orders/42");
+        put.Headers.Authorization = new("Bearer", frontend);
+        await ProblemAssert.IsProblemAsync(await client.SendAsync(put), 403, "sender_constraint_required");
 
         await gateway.StopAsync();
         await upstream.StopAsync();
