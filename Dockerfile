@@ -13,6 +13,6 @@ COPY --from=build /app ./
 COPY config/ /app/config/
 # Run as the image's unprivileged user; the config is mounted read-only.
 USER $APP_UID
-EXPOSE 8080 9090
+EXPOSE 8080 8443 9090
 ENTRYPOINT ["dotnet", "Gateway.dll"]
 CMD ["run", "--config", "/config/gateway.json"]
