@@ -86,7 +86,7 @@ public static class GatewayHost
         services.AddSingleton(sp => new IssuerFactory(settings, metrics, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => BuildAuthenticator(config, settings, sp));
         services.AddSingleton(sp => new TrustBundleStore(config.TrustBundles, options.TrustBundles, config.Resolve, config.ConfigFile,
-            settings.TimeProvider, sp.GetRequiredService<ILogger<TrustBundleStore>>()));
+            settings.TimeProvider, sp.GetRequiredService<ILogger<TrustBundleStore>>(), metrics));
         services.AddHostedService(sp => new TrustBundleWatcher(sp.GetRequiredService<TrustBundleStore>()));
         services.AddSingleton(new SvidValidator(settings.TimeProvider));
         services.AddSingleton(sp => new ApiKeyStore(ApiKeyStore.ResolveFile(options.ApiKeys, config.ConfigDirectory),

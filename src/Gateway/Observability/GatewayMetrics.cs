@@ -55,6 +55,9 @@ public sealed class GatewayMetrics
         ApiKeyAuth = f.CreateCounter("gateway_api_key_auth_total",
             "API key authentications by outcome: success, malformed, or the refusal's reason code (never a key id or owner).",
             new CounterConfiguration { LabelNames = ["outcome"] });
+        TrustBundleReloads = f.CreateCounter("gateway_trust_bundle_reload_total", "Trust bundle reloads by outcome (success, failure).",
+            new CounterConfiguration { LabelNames = ["outcome"] });
+        TrustBundleRevision = f.CreateGauge("gateway_trust_bundle_revision", "Revision of the trust bundle snapshot serving requests.");
         ApiKeyStoreReloads = f.CreateCounter("gateway_api_key_store_reload_total", "API key store reloads by outcome (success, failure).",
             new CounterConfiguration { LabelNames = ["outcome"] });
         ApiKeyStoreKeys = f.CreateGauge("gateway_api_key_store_keys", "Entries in the API key store snapshot serving requests (any status).");
@@ -95,6 +98,8 @@ public sealed class GatewayMetrics
     public Gauge Gen2Collections { get; }
     public Counter ApiKeyAuth { get; }
     public Counter ApiKeyStoreReloads { get; }
+    public Counter TrustBundleReloads { get; }
+    public Gauge TrustBundleRevision { get; }
     public Gauge ApiKeyStoreKeys { get; }
     public Gauge ApiKeyStoreRevision { get; }
 }

@@ -22,14 +22,17 @@ internal sealed partial class TrustBundleStore
     private string _configFile;
     private IReadOnlyList<string> _files;
     private TrustBundleSet _current;
+    private readonly Observability.GatewayMetrics? _metrics;
 
     /// <param name="initial">The set the config loader loaded at start (<see cref="TrustBundleLoader.Load"/>).</param>
     /// <param name="options">The bundles it was loaded from.</param>
     /// <param name="resolvePath">A bundle <c>File</c> → full path (relative to the config file's folder).</param>
     /// <param name="configFile">The config file, for diagnostics about the settings.</param>
     public TrustBundleStore(TrustBundleSet initial, IReadOnlyList<TrustBundleOptions> options, Func<string, string> resolvePath,
-        string configFile, TimeProvider time, ILogger<TrustBundleStore> logger)
+        string configFile, TimeProvider time, ILogger<TrustBundleStore> logger, Observability.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
+        metrics?.TrustBundleRevision.Set(initial.Revision);
         _current = initial;
         _options = options;
         _resolvePath = resolvePath;
@@ -60,11 +63,14 @@ internal sealed partial class TrustBundleStore
             if (set is null)
             {
                 Log.ReloadRejected(_logger, diagnostics.Count, current.Revision);
+                _metrics?.TrustBundleReloads.WithLabels("failure").Inc();
                 return diagnostics;
             }
 
             Interlocked.Exchange(ref _current, set);
             Log.Reloaded(_logger, set.Revision, set.Count);
+            _metrics?.TrustBundleReloads.WithLabels("success").Inc();
+            _metrics?.TrustBundleRevision.Set(set.Revision);
             return diagnostics;
         }
     }
@@ -82,6 +88,7 @@ internal sealed partial class TrustBundleStore
             Volatile.Write(ref _files, TrustBundleLoader.ResolveFiles(options, resolvePath));
             Interlocked.Exchange(ref _current, next);
             Log.Reloaded(_logger, next.Revision, next.Count);
+            _metrics?.TrustBundleRevision.Set(next.Revision);
         }
     }
 
