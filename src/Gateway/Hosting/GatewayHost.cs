@@ -171,7 +171,7 @@ public static class GatewayHost
             lo.Protocols = HttpProtocols.Http1AndHttp2;
             lo.Use(next => connection =>
             {
-                connection.Items[ClientCertificates.ModeItem] = mode;
+                connection.Items[TlsConnectionState.Item] = new TlsConnectionState(mode);
                 return next(connection);
             });
             lo.UseHttps(https =>

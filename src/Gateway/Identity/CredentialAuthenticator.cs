@@ -5,7 +5,6 @@ using Gateway.Identity.ApiKeys;
 using Gateway.Identity.Dpop;
 using Gateway.Identity.X509;
 using Gateway.Pipeline;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Identity;
@@ -35,8 +34,6 @@ internal enum CredentialKind : byte
 /// </summary>
 internal sealed class CredentialAuthenticator
 {
-    private const string SvidItem = "gateway.svid";
-
     private readonly JwtAuthenticator _jwt;
     private readonly ApiKeyAuthenticator _apiKeys;
     private readonly TrustBundleStore _bundles;
@@ -85,7 +82,8 @@ internal sealed class CredentialAuthenticator
     public async ValueTask<(AuthResult Result, CredentialKind Kind)> AuthenticateAsync(HttpContext context, string? routeId)
     {
         var request = context.Request;
-        var mode = ClientCertificates.ListenerMode(context);
+        var tls = TlsConnectionState.Of(context);
+        var mode = tls?.Mode;
         var certificate = mode is "required" or "optional" ? context.Connection.ClientCertificate : null;
 
         // 1. What did the client present?
@@ -126,7 +124,7 @@ internal sealed class CredentialAuthenticator
             return (AuthResult.Fail(AuthFailure.ClientCertificateRequired), kind == CredentialKind.Certificate ? CredentialKind.Bearer : kind);
         }
 
-        var svid = certificate is null ? null : ValidateCertificate(context, certificate);
+        var svid = certificate is null ? null : ValidateCertificate(tls!, certificate);
 
         if (credential is null)
         {
@@ -270,12 +268,10 @@ internal sealed class CredentialAuthenticator
 
     /// <summary>Validates the connection's client certificate once per TLS connection (the certificate of a
     /// connection never changes) and again when the trust bundles change; expiry is checked on every request.</summary>
-    private CertificateOutcome ValidateCertificate(HttpContext context, X509Certificate2 certificate)
+    private CertificateOutcome ValidateCertificate(TlsConnectionState connection, X509Certificate2 certificate)
     {
         var bundles = _bundles.Current;
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is not null && items.TryGetValue(SvidItem, out var o) && o is CertificateOutcome cached
-            && ReferenceEquals(cached.Certificate, certificate) && cached.Revision == bundles.Revision)
+        if (connection.Validated is CertificateOutcome cached && ReferenceEquals(cached.Certificate, certificate) && cached.Revision == bundles.Revision)
         {
             if (cached.Identity is not null && _time.GetUtcNow() >= cached.Identity.Expires)
             {
@@ -297,11 +293,7 @@ internal sealed class CredentialAuthenticator
         }
 
         var outcome = new CertificateOutcome(certificate, bundles.Revision, thumbprint, shortThumbprint, identity, result.Failure);
-        if (items is not null)
-        {
-            items[SvidItem] = outcome;
-        }
-
+        connection.Validated = outcome;
         return outcome;
     }
 
