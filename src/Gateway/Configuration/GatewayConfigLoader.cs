@@ -504,6 +504,20 @@ public static class GatewayConfigLoader
             }
         }
 
+        for (var i = 0; i < dpop.Origins.Count; i++)
+        {
+            if (!Identity.DpopOrigin.TryNormalize(dpop.Origins[i], out _))
+            {
+                error($"Gateway:Dpop:Origins:{i}", $"'{dpop.Origins[i]}' is not an origin: write scheme://host[:port] (http or https, no path, query or user info), e.g. https://api.example.org");
+            }
+        }
+
+        var required = options.Listen.Tls.FindIndex(t => t.ClientCertificate == "required");
+        if (required >= 0 && !string.IsNullOrEmpty(options.Listen.Public))
+        {
+            warn($"Gateway:Listen:Tls:{required}:ClientCertificate", "this listener requires client certificates, but Listen.Public serves the same routes without one; set \"Public\": \"\" unless that is intended (policy can require auth_methods or sender_constrained per route)");
+        }
+
         var header = options.ApiKeys.Header;
         if (string.IsNullOrWhiteSpace(header) || !header.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
             || header.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.Equals("DPoP", StringComparison.OrdinalIgnoreCase)

@@ -31,9 +31,10 @@ public sealed class TlsListenerOptions
     public string CertificateFile { get; set; } = "";
     /// <summary>Its private key (PEM), relative to the config file.</summary>
     public string KeyFile { get; set; } = "";
-    /// <summary><c>required</c>, <c>optional</c> or <c>off</c>. Required: a request without a valid client certificate
-    /// is refused with 401 <c>client_certificate_required</c> (the TLS handshake still completes, so the refusal has a
-    /// reason code and an audit record).</summary>
+    /// <summary><c>required</c>, <c>optional</c> or <c>off</c>. Required: a request without a client certificate is
+    /// refused with 401 <c>client_certificate_required</c> (the TLS handshake still completes, so the refusal has a
+    /// reason code and an audit record). A presented certificate must be a valid X.509-SVID — unless it is the key of a
+    /// certificate-bound token (RFC 8705), which may be self-signed.</summary>
     public string ClientCertificate { get; set; } = "optional";
 }
 
@@ -63,6 +64,11 @@ public sealed class DpopOptions
     public bool RequireNonce { get; set; }
     /// <summary>Proof algorithms accepted (asymmetric only).</summary>
     public List<string> Algorithms { get; set; } = ["ES256", "RS256", "PS256", "EdDSA"];
+    /// <summary>The gateway's public origins (<c>https://api.example.org</c>, <c>https://api.example.org:8443</c>): a proof's
+    /// <c>htu</c> must name one of them. A request whose Host is not one of them cannot carry a DPoP proof, so a proof made
+    /// for another server cannot be replayed here with a spoofed Host. Empty: the request's own scheme and Host are
+    /// trusted (only safe when every name that reaches the gateway is the gateway's).</summary>
+    public List<string> Origins { get; set; } = [];
     /// <summary>Most proof <c>jti</c> values remembered at once; when full, new proofs are refused (fail closed).</summary>
     public int ReplayCacheSize { get; set; } = 1_000_000;
 }

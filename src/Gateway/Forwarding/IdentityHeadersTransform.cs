@@ -14,7 +14,11 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
         var headers = context.ProxyRequest.Headers;
-        if (!options.ForwardAuthorization)
+        var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
+
+        // The client's Authorization travels only when asked, and only when it is the token the forwarded identity
+        // came from: never an API key, never a token that lost to a client certificate (WhenBoth: certificate).
+        if (!options.ForwardAuthorization || feature?.Credential is not (Identity.CredentialKind.Bearer or Identity.CredentialKind.Dpop))
         {
             headers.Remove("Authorization");
         }
@@ -23,17 +27,11 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
         RemoveAllSpellings(headers, "DPoP");
         RemoveAllSpellings(headers, apiKeyHeader);
 
-        var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
         var id = feature?.Identity;
         if (id is null)
         {
             // Unreachable: the proxy pipeline refuses before forwarding. Defence in depth: never forward anonymously.
             throw new InvalidOperationException("forwarding without a verified identity");
-        }
-
-        if (id.AuthMethod == Identity.WorkloadIdentity.ApiKeyAuthMethod)
-        {
-            headers.Remove("Authorization"); // a long-lived shared secret never travels further, whatever the config says
         }
 
         Set(headers, options.SubjectHeader, id.Id);

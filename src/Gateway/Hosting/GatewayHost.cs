@@ -183,6 +183,16 @@ public static class GatewayHost
                     : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
                 https.ClientCertificateValidation = static (_, _, _) => true;
                 https.CheckCertificateRevocation = false;
+                // The handshake builds a chain for the client certificate before the callback above runs; by default
+                // that build downloads missing issuers from the certificate's AIA URLs: an unauthenticated client could
+                // make the gateway fetch any URL (and stall the handshake). Never go to the network; the verdict is
+                // ignored anyway (the gateway validates against the trust bundles after the handshake).
+                https.OnAuthenticate = static (_, ssl) => ssl.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+                {
+                    DisableCertificateDownloads = true,
+                    RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                    TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                };
             });
         };
         if (uri.Host == "localhost")

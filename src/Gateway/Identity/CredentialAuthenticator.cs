@@ -9,15 +9,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Identity;
 
-/// <summary>Which credential a request presented (decides the <c>WWW-Authenticate</c> challenge of a refusal).</summary>
-internal enum CredentialKind : byte
-{
-    Bearer,
-    Dpop,
-    ApiKey,
-    Certificate,
-}
-
 /// <summary>
 /// The credential rules of one request, in one place:
 /// <list type="number">
@@ -44,6 +35,7 @@ internal sealed class CredentialAuthenticator
     private readonly string _apiKeyHeader;
     private readonly string _whenBoth;
     private readonly string _dpopChallenge;
+    private readonly System.Collections.Frozen.FrozenSet<string>? _dpopOrigins;
 
     public CredentialAuthenticator(JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, TrustBundleStore bundles, SvidValidator svids,
         DpopProofValidator dpop, DpopNonces nonces, GatewayOptions options, TimeProvider time)
@@ -58,6 +50,19 @@ internal sealed class CredentialAuthenticator
         _apiKeyHeader = options.ApiKeys.Header;
         _whenBoth = options.Mtls.WhenBoth;
         _dpopChallenge = "DPoP algs=\"" + dpop.Algorithms + "\"";
+        if (options.Dpop.Origins.Count > 0)
+        {
+            var origins = new List<string>();
+            foreach (var o in options.Dpop.Origins)
+            {
+                if (DpopOrigin.TryNormalize(o, out var normalized))
+                {
+                    origins.Add(normalized);
+                }
+            }
+
+            _dpopOrigins = System.Collections.Frozen.FrozenSet.ToFrozenSet(origins, StringComparer.Ordinal);
+        }
     }
 
     public JwtAuthenticator Jwt => _jwt;
@@ -167,6 +172,12 @@ internal sealed class CredentialAuthenticator
             if (identity.DpopKeyThumbprint is null)
             {
                 return (AuthResult.Fail(AuthFailure.DpopTokenNotBound, result.IssuerName, result.TokenHash), kind);
+            }
+
+            if (_dpopOrigins is not null && !_dpopOrigins.Contains(DpopOrigin.OfRequest(request)))
+            {
+                // The Host is the client's to choose: a proof is only good for the gateway's own origins.
+                return (AuthResult.Fail(AuthFailure.DpopUrlMismatch, result.IssuerName, result.TokenHash), kind);
             }
 
             var target = DpopTarget.FromRequest(request);

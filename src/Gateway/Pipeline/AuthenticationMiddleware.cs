@@ -36,6 +36,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CredentialA
 
         feature.AuthSeconds = time.GetElapsedTime(start).TotalSeconds;
         feature.Auth = result;
+        feature.Credential = kind;
         (result.Succeeded ? _success : _failure).Observe(feature.AuthSeconds);
 
         if (!result.Succeeded)

@@ -109,6 +109,8 @@ internal sealed class GatewayRequestFeature : IRequestAttributes
     public string? RouteId { get; set; }
     public WorkloadIdentity? Identity { get; set; }
     public AuthResult Auth { get; set; }
+    /// <summary>The credential the identity came from (decides whether <c>Authorization</c> may be forwarded).</summary>
+    public CredentialKind Credential { get; set; }
     public Decision? Decision { get; set; }
     /// <summary>The reason code of the outcome: a rejection, an authentication failure, a decision, an upstream error.</summary>
     public string? Reason { get; set; }

@@ -165,3 +165,77 @@ public sealed class ApiKeyGatewayTests(ApiKeyFixture k) : IClassFixture<ApiKeyFi
         Assert.NotEqual(200, (int)publicView.StatusCode);
     }
 }
+
+/// <summary><c>ForwardAuthorization: true</c> with <c>WhenBoth: certificate</c> and API keys on.</summary>
+public sealed class ForwardingFixture : IAsyncLifetime
+{
+    private readonly ApiKeyTestStore _store = new();
+
+    public ForwardingFixture()
+    {
+        var now = DateTimeOffset.UtcNow;
+        Valid = _store.Add("legacy-billing", ["payments"], created: now.AddHours(-1), expires: now.AddDays(30));
+        _store.Write();
+        Inner = new StrongIdentityFixture
+        {
+            Tweak = gw =>
+            {
+                gw["ApiKeys"] = new System.Text.Json.Nodes.JsonObject { ["StoreFile"] = _store.File };
+                gw["Mtls"] = new System.Text.Json.Nodes.JsonObject { ["WhenBoth"] = "certificate" };
+                gw["Forwarding"] = new System.Text.Json.Nodes.JsonObject { ["ForwardAuthorization"] = true };
+            },
+        };
+    }
+
+    internal StrongIdentityFixture Inner { get; }
+    internal GeneratedApiKey Valid { get; }
+
+    public Task InitializeAsync() => Inner.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Inner.DisposeAsync();
+        _store.Dispose();
+    }
+}
+
+/// <summary>What <c>ForwardAuthorization</c> may forward: only the token the forwarded identity came from.</summary>
+public sealed class AuthorizationForwardingTests(ForwardingFixture k) : IClassFixture<ForwardingFixture>
+{
+    [Fact]
+    public async Task ApiKey_NeverForwarded_EvenWhenAsked()
+    {
+        var f = k.Inner;
+        using var response = await f.Gateway.GetAsync("/payments/fwd-key", null, ("Authorization", "ApiKey " + k.Valid.Key));
+        Assert.Equal(403, (int)response.StatusCode); // policy confines the key to /payments/batch/**
+        using var ok = await f.Gateway.GetAsync("/payments/batch/fwd-key", null, ("Authorization", "ApiKey " + k.Valid.Key));
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.False(f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/batch/fwd-key").Headers.ContainsKey("Authorization"));
+    }
+
+    [Fact]
+    public async Task CertificateWins_TheLosingCredentialIsNotForwarded()
+    {
+        var f = k.Inner;
+        using var client = f.Client(f.Svid());
+        using var withKey = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/fwd-cert-key"), "ApiKey " + k.Valid.Key);
+        Assert.Equal(200, (int)withKey.StatusCode);
+        var seen = f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/fwd-cert-key");
+        Assert.Equal("mtls", seen.Headers["X-Workload-Auth-Method"]);
+        Assert.False(seen.Headers.ContainsKey("Authorization"));
+
+        using var withToken = await StrongIdentityFixture.GetAsync(client, f.OptionalUrl("/payments/fwd-cert-token"), "Bearer " + f.Token("spiffe://example.org/ns/other/sa/x"));
+        Assert.Equal(200, (int)withToken.StatusCode);
+        Assert.False(f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/fwd-cert-token").Headers.ContainsKey("Authorization"));
+    }
+
+    [Fact]
+    public async Task TokenIdentity_ForwardedWhenAsked()
+    {
+        var f = k.Inner;
+        var token = f.Token();
+        using var response = await f.Gateway.GetAsync("/payments/fwd-token", token);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("Bearer " + token, f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/fwd-token").Headers["Authorization"]);
+    }
+}

@@ -146,6 +146,43 @@ public sealed class DpopTests(StrongIdentityFixture f) : IClassFixture<StrongIde
         Assert.Equal(200, (int)response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2.0")]
+    public async Task ProofForAnotherServer_ReplayedWithThatHost_Refused(string version)
+    {
+        // Resource server B received a DPoP token and a proof made for it, and replays both here, spoofing its own
+        // name in Host (or :authority). Only the gateway's configured origins can carry a proof.
+        using var key = DpopProofs.CreateKey();
+        var token = BoundToken(key);
+        var proof = DpopProofs.Create(key, "GET", "https://rs-b.example/payments/x-origin", DateTimeOffset.UtcNow, token);
+        using var client = f.Client(null, Version.Parse(version));
+        using var request = new HttpRequestMessage(HttpMethod.Get, f.OptionalUrl("/payments/x-origin"))
+        {
+            Version = Version.Parse(version),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Host = "rs-b.example";
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
+        request.Headers.TryAddWithoutValidation("DPoP", proof);
+        using var response = await client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, 401, "dpop_url_mismatch");
+    }
+
+    [Fact]
+    public async Task ProofOverHttps_ConfiguredOrigin_Allowed()
+    {
+        using var key = DpopProofs.CreateKey();
+        var token = BoundToken(key);
+        var url = f.OptionalUrl("/payments/https-dpop");
+        using var client = f.Client(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
+        request.Headers.TryAddWithoutValidation("DPoP", DpopProofs.Create(key, "GET", url, DateTimeOffset.UtcNow, token));
+        using var response = await client.SendAsync(request);
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
     private static string Tamper(string proof)
     {
         var parts = proof.Split('.');
@@ -165,7 +202,7 @@ public sealed class DpopTests(StrongIdentityFixture f) : IClassFixture<StrongIde
 /// <summary>The gateway fixture with <c>Dpop.RequireNonce</c> on.</summary>
 public sealed class NonceFixture() : IAsyncLifetime
 {
-    internal StrongIdentityFixture Inner { get; } = new() { Tweak = gw => gw["Dpop"] = new System.Text.Json.Nodes.JsonObject { ["RequireNonce"] = true } };
+    internal StrongIdentityFixture Inner { get; } = new() { Tweak = gw => gw["Dpop"]!["RequireNonce"] = true };
 
     public Task InitializeAsync() => Inner.InitializeAsync();
 

@@ -88,6 +88,13 @@ public sealed class StrongIdentityFixture : IAsyncLifetime
                 gw["Listen"]!["Tls"] = new JsonArray(
                     Listener(RequiredPort, "required"),
                     Listener(OptionalPort, "optional"));
+                gw["Dpop"] = new JsonObject
+                {
+                    ["Origins"] = new JsonArray(
+                        (string)gw["Listen"]!["Public"]!,
+                        $"https://127.0.0.1:{RequiredPort}",
+                        $"https://127.0.0.1:{OptionalPort}"),
+                };
                 gw["TrustBundles"] = new JsonArray(
                     new JsonObject { ["TrustDomain"] = "example.org", ["File"] = ExampleBundleFile },
                     new JsonObject { ["TrustDomain"] = "other.org", ["File"] = Path.Combine(CertDirectory, "other.org.pem") });

@@ -72,6 +72,27 @@ internal static class TrustBundleLoader
             }
         }
 
+        // One CA in two trust domains' bundles can issue identities of both: a trust domain is then no boundary.
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var b in loaded)
+        {
+            foreach (var ca in b.Roots.Concat(b.Intermediates))
+            {
+                var thumbprint = ca.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                if (owners.TryGetValue(thumbprint, out var other) && other != b.TrustDomain)
+                {
+                    var index = bundles.ToList().FindIndex(o => o.TrustDomain == b.TrustDomain);
+                    var (line, column) = locate?.Invoke($"{GatewayOptions.SectionName}:TrustBundles:{index}:File") ?? (1, 1);
+                    diags.Add(new ConfigDiagnostic(configFile, line, column,
+                        $"the CA '{ca.Subject}' is in the bundles of both '{other}' and '{b.TrustDomain}': it can issue identities of either trust domain", IsWarning: true));
+                }
+                else
+                {
+                    owners.TryAdd(thumbprint, b.TrustDomain);
+                }
+            }
+        }
+
         foreach (var d in diags)
         {
             if (!d.IsWarning)

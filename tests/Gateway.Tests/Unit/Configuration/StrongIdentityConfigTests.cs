@@ -38,6 +38,7 @@ public sealed class StrongIdentityConfigTests : IDisposable
         TestCertificates.WriteBundle(_folder.Directory, "demo.local.pem", TestCertificates.CreateRootCa("demo.local"));
         AddTls($$"""{ "Url": "https://127.0.0.1:8443", "CertificateFile": "{{cert}}", "KeyFile": "{{key}}", "ClientCertificate": "required" }""");
         Add("""    "TrustBundles": [ { "TrustDomain": "demo.local", "File": "demo.local.pem" } ],""");
+        _folder.Replace("\"Public\": \"http://127.0.0.1:8080\"", "\"Public\": \"\"");
 
         var config = GatewayConfigLoader.Load(_folder.Write());
 
@@ -97,6 +98,45 @@ public sealed class StrongIdentityConfigTests : IDisposable
         var warning = Assert.Single(config.Diagnostics);
         Assert.True(warning.IsWarning);
         Assert.Contains("no TrustBundles", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RequiredListenerBesidePlainListener_Warns()
+    {
+        var (cert, key) = WriteServerCertificate();
+        TestCertificates.WriteBundle(_folder.Directory, "demo.local.pem", TestCertificates.CreateRootCa("demo.local"));
+        AddTls($$"""{ "Url": "https://127.0.0.1:8443", "CertificateFile": "{{cert}}", "KeyFile": "{{key}}", "ClientCertificate": "required" }""");
+        Add("""    "TrustBundles": [ { "TrustDomain": "demo.local", "File": "demo.local.pem" } ],""");
+        var config = GatewayConfigLoader.Load(_folder.Write());
+        var warning = Assert.Single(config.Diagnostics, d => d.Message.Contains("Listen.Public serves the same routes", StringComparison.Ordinal));
+        Assert.True(warning.IsWarning);
+
+        _folder.Replace("\"Public\": \"http://127.0.0.1:8080\"", "\"Public\": \"\"");
+        Assert.DoesNotContain(GatewayConfigLoader.Load(_folder.Write()).Diagnostics, d => d.Message.Contains("Listen.Public serves", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_SameCaInTwoTrustDomains_Warns()
+    {
+        var shared = TestCertificates.CreateRootCa("shared.test");
+        TestCertificates.WriteBundle(_folder.Directory, "a.pem", shared);
+        TestCertificates.WriteBundle(_folder.Directory, "b.pem", shared);
+        Add("""    "TrustBundles": [ { "TrustDomain": "a.test", "File": "a.pem" }, { "TrustDomain": "b.test", "File": "b.pem" } ],""");
+        var config = GatewayConfigLoader.Load(_folder.Write());
+        Assert.False(config.HasErrors);
+        Assert.Contains(config.Diagnostics, d => d.IsWarning && d.Message.Contains("in the bundles of both 'a.test' and 'b.test'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("with path", "https://api.example.org/v1")]
+    [InlineData("not a URL", "api.example.org")]
+    [InlineData("other scheme", "ftp://api.example.org")]
+    [InlineData("with query", "https://api.example.org/?x=1")]
+    public void Load_BadDpopOrigin_Reported(string name, string origin)
+    {
+        _ = name;
+        Add($$"""    "Dpop": { "Origins": [ "{{origin}}" ] },""");
+        SingleError("is not an origin");
     }
 
     [Fact]
