@@ -34,6 +34,7 @@ internal sealed class HygieneMiddleware
 
     private readonly RequestDelegate _next;
     private readonly FrozenSet<string> _strip;
+    private readonly FrozenSet<string> _credentialHeaders;
     private readonly int _maxPathLength;
     private readonly GatewayMetrics _metrics;
 
@@ -48,6 +49,7 @@ internal sealed class HygieneMiddleware
             .Concat(f.StripHeaders)
             .Where(h => !string.IsNullOrWhiteSpace(h))
             .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _credentialHeaders = new[] { "DPoP", "Authorization", options.ApiKeys.Header }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -76,9 +78,13 @@ internal sealed class HygieneMiddleware
         foreach (var header in request.Headers)
         {
             // CGI-style upstreams read "X_Workload_Id" and "X-Workload-Id" as the same variable: compare with '_' as '-'.
-            var name = header.Key.Contains('_') ? header.Key.Replace('_', '-') : header.Key;
-            if (_strip.Contains(name) || name.StartsWith(IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            var underscore = header.Key.Contains('_');
+            var name = underscore ? header.Key.Replace('_', '-') : header.Key;
+            if (_strip.Contains(name) || name.StartsWith(IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase)
+                || (underscore && _credentialHeaders.Contains(name)))
             {
+                // Credentials spelled with '_' are never read by the gateway and must never reach an upstream that
+                // would read them as the real header.
                 (remove ??= []).Add(header.Key);
             }
         }
