@@ -126,7 +126,7 @@ internal static class SettingsChecker
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(TimeSpan))
         {
-            return "a duration written hh:mm:ss, e.g. \"00:00:30\"";
+            return "a duration written [d.]hh:mm:ss, e.g. \"00:00:30\" or \"90.00:00:00\" for 90 days";
         }
 
         if (type == typeof(bool))

@@ -93,6 +93,10 @@ public static class Program
                 if (!File.Exists(store))
                 {
                     File.WriteAllText(store, "{\n  \"version\": 1,\n  \"keys\": []\n}\n");
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(store, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    }
                 }
             }
         }
@@ -125,7 +129,7 @@ public static class Program
         var warnings = config.Diagnostics.Count - errors;
         Console.WriteLine(errors == 0
             ? $"config OK: {config.ConfigFile} ({config.RouteIds.Count} routes, {config.Policy?.RuleCount ?? 0} rules, {warnings} warnings)"
-            : $"config INVALID: {errors} errors, {warnings} warnings");
+            : $"config INVALID: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
         return errors == 0 ? 0 : 1;
     }
 
@@ -249,7 +253,7 @@ public static class Program
         var other = dev.Mint("spiffe://demo.local/ns/shop/sa/batch", TimeSpan.FromMinutes(30));
         Console.Error.WriteLine($"""
 
-            Gateway on {url} (admin, metrics, health: {config.Options.Listen.Admin}), demo upstream behind it.
+            Gateway on {url}{string.Concat(config.Options.Listen.Tls.Select(t => " and " + t.Url))} (admin, metrics, health: {config.Options.Listen.Admin}), demo upstream behind it.
             Audit records are written to stdout, logs to stderr. Ctrl+C stops.
 
             200 — the frontend workload may read orders:
@@ -295,7 +299,11 @@ public static class Program
                 200 — the same change over mTLS: the credential is bound to its holder:
                   {curl} -X PUT {https}/orders/42
 
-                Issue other dev SVIDs: dotnet run --project src/Gateway -- cert{configOption} --spiffe-id spiffe://demo.local/ns/shop/sa/frontend
+                Issue other dev SVIDs, e.g. for the batch job (the policy lets it read inventory, with any credential):
+                  dotnet run --project src/Gateway -- cert{configOption} --spiffe-id spiffe://demo.local/ns/shop/sa/batch
+                  curl -i --cacert {dev}/{DevCertificates.CaFile} --cert {dev}/batch.pem --key {dev}/batch-key.pem {https}/inventory/7
+                (A frontend SVID can change an order but not read one: reading needs the orders.read scope, which only
+                its token carries.)
 
                 """);
         }
@@ -309,6 +317,7 @@ public static class Program
                   curl -i -H "X-Api-Key: KEY" {url}/inventory/stock/sku-1      200: the policy lets this key read stock levels
                   curl -i -H "X-Api-Key: KEY" {url}/inventory/items/sku-1      403: and nothing else
                   dotnet run --project src/Gateway -- apikey revoke{configOption} ID   the running gateway refuses it within seconds
+                  (ID: printed by create on stderr, shown by apikey list; it is the part of the key after gk_)
 
                 """);
         }
