@@ -103,9 +103,11 @@ internal ref struct DpopProofKey
     }
 
     /// <summary>Verifies a JWS signature over <paramref name="signingInput"/> (the ASCII <c>header.payload</c>).
-    /// ECDSA signatures are IEEE P1363 (<c>r ‖ s</c>, RFC 7518 §3.4).</summary>
-    public readonly bool Verify(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
+    /// ECDSA signatures are IEEE P1363 (<c>r ‖ s</c>, RFC 7518 §3.4). For ECDSA and RSA the imported key is handed to
+    /// the caller in <paramref name="imported"/> (to cache after the proof has passed every check, or to dispose).</summary>
+    public readonly bool Verify(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature, out AsymmetricAlgorithm? imported)
     {
+        imported = null;
         try
         {
             if (DpopAlgorithms.IsEcdsa(Algorithm))
@@ -122,9 +124,8 @@ internal ref struct DpopProofKey
                     _ => ECCurve.NamedCurves.nistP521,
                 };
                 // Import refuses a point that is not on the curve (invalid-curve attacks).
-                using var ecdsa = ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = _x.ToArray(), Y = _y.ToArray() } });
-                return ecdsa.VerifyData(signingInput, signature, DpopAlgorithms.Hash(Algorithm),
-                    DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                imported = ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = _x.ToArray(), Y = _y.ToArray() } });
+                return VerifyWith(imported, Algorithm, signingInput, signature);
             }
 
             if (DpopAlgorithms.IsRsa(Algorithm))
@@ -134,10 +135,10 @@ internal ref struct DpopProofKey
                     return false;
                 }
 
-                using var rsa = RSA.Create();
+                var rsa = RSA.Create();
+                imported = rsa;
                 rsa.ImportParameters(new RSAParameters { Modulus = _x.ToArray(), Exponent = _y.ToArray() });
-                var padding = Algorithm >= DpopAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-                return rsa.VerifyData(signingInput, signature, DpopAlgorithms.Hash(Algorithm), padding);
+                return VerifyWith(rsa, Algorithm, signingInput, signature);
             }
 
             if (Algorithm == DpopAlgorithm.EdDSA)
@@ -155,6 +156,26 @@ internal ref struct DpopProofKey
         }
 
         return false;
+    }
+
+    /// <summary>Verifies with an already imported ECDSA or RSA key.</summary>
+    public static bool VerifyWith(AsymmetricAlgorithm key, DpopAlgorithm algorithm, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
+    {
+        try
+        {
+            return key switch
+            {
+                ECDsa ecdsa => DpopAlgorithms.IsEcdsa(algorithm) && ecdsa.VerifyData(signingInput, signature, DpopAlgorithms.Hash(algorithm),
+                    DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                RSA rsa => DpopAlgorithms.IsRsa(algorithm) && signature.Length == rsa.KeySize / 8 && rsa.VerifyData(signingInput, signature,
+                    DpopAlgorithms.Hash(algorithm), algorithm >= DpopAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1),
+                _ => false,
+            };
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
 
     private static bool Set(DpopAlgorithm alg, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, out DpopProofKey key)

@@ -28,7 +28,7 @@ namespace Gateway.Identity.Dpop;
 /// </list>
 /// Nothing is logged here: the caller logs the reason code, never the proof or the token.
 /// </summary>
-internal sealed class DpopProofValidator
+internal sealed class DpopProofValidator : IDisposable
 {
     /// <summary>Longest <c>DPoP</c> header accepted (an RSA-8192 proof fits; typical ES256 proofs are ~600).</summary>
     public const int MaxProofLength = 8 * 1024;
@@ -41,6 +41,7 @@ internal sealed class DpopProofValidator
     private static readonly JsonDocumentOptions HeaderOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     private readonly IDpopReplayStore _replay;
+    private readonly DpopKeyCache _keys;
     private readonly DpopNonces _nonces;
     private readonly TimeProvider _time;
     private readonly int _allowed;
@@ -49,9 +50,10 @@ internal sealed class DpopProofValidator
     private readonly TimeSpan _replayLifetime;
     private readonly bool _requireNonce;
 
-    public DpopProofValidator(DpopOptions options, IDpopReplayStore replay, DpopNonces nonces, TimeProvider time)
+    public DpopProofValidator(DpopOptions options, IDpopReplayStore replay, DpopNonces nonces, TimeProvider time, int keyCacheSize = 10_000)
     {
         _replay = replay;
+        _keys = new DpopKeyCache(keyCacheSize);
         _nonces = nonces;
         _time = time;
         _requireNonce = options.RequireNonce;
@@ -212,11 +214,42 @@ internal sealed class DpopProofValidator
 
             Span<byte> scratch = stackalloc byte[DpopProofKey.ScratchSize];
             if (!DpopProofKey.TryRead(jwk, alg, algName, scratch, out var key)
-                || !DpopClaims.TryRead(payload, out var claims)
-                || !key.Verify(input, signature))
+                || !DpopClaims.TryRead(payload, out var claims))
             {
                 return AuthFailure.DpopProofInvalid;
             }
+
+            // A key cached for the token's jkt verifies without importing the embedded key again; the thumbprint check
+            // below still ties the embedded key to it. Any other outcome takes the full path.
+            AsymmetricAlgorithm? imported = null;
+            try
+            {
+                if (!_keys.TryVerify(expectedJkt, alg, input, signature) && !key.Verify(input, signature, out imported))
+                {
+                    return AuthFailure.DpopProofInvalid;
+                }
+
+                var failure = CheckClaims(claims, jwk, method, target, accessToken, expectedJkt, out replayKey, out expires);
+                if (failure == AuthFailure.None && imported is not null && _keys.TryAdd(expectedJkt, imported))
+                {
+                    imported = null; // the cache owns it now
+                }
+
+                return failure;
+            }
+            finally
+            {
+                imported?.Dispose();
+            }
+        }
+    }
+
+    private AuthFailure CheckClaims(in DpopClaims claims, JsonElement jwk, string method, in DpopTarget target, string accessToken,
+        string expectedJkt, out string? replayKey, out DateTimeOffset expires)
+    {
+        replayKey = null;
+        expires = default;
+        {
 
             // The proof is authentic from here on: what follows may say what is wrong with it.
             if (!Ascii.Equals(claims.Htm, method))
@@ -262,6 +295,11 @@ internal sealed class DpopProofValidator
             return AuthFailure.None;
         }
     }
+
+    /// <summary>Imported proof keys kept for reuse (see <see cref="DpopKeyCache"/>).</summary>
+    internal int CachedKeys => _keys.Count;
+
+    public void Dispose() => _keys.Dispose();
 
     private bool TryReadHeader(JsonElement root, out DpopAlgorithm alg, out ReadOnlySpan<byte> algName, out JsonElement jwk)
     {
