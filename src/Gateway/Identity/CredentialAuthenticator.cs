@@ -65,8 +65,6 @@ internal sealed class CredentialAuthenticator
         }
     }
 
-    public JwtAuthenticator Jwt => _jwt;
-
     public string CurrentDpopNonce() => _nonces.Current();
 
     /// <summary>The <c>WWW-Authenticate</c> value of a 401: the scheme the client used, the error and the reason code.</summary>
@@ -94,12 +92,12 @@ internal sealed class CredentialAuthenticator
         // 1. What did the client present?
         var authorization = request.Headers.Authorization;
         var apiKeyHeader = request.Headers[_apiKeyHeader];
-        if (authorization.Count > 1 || apiKeyHeader.Count > 1)
+        if (authorization.Count > 1)
         {
             return (AuthResult.Fail(AuthFailure.MalformedToken), CredentialKind.Bearer);
         }
 
-        if (authorization.Count == 1 && apiKeyHeader.Count == 1)
+        if (apiKeyHeader.Count > 1 || (authorization.Count == 1 && apiKeyHeader.Count == 1))
         {
             return (AuthResult.Fail(AuthFailure.AmbiguousCredentials), CredentialKind.ApiKey);
         }

@@ -127,6 +127,19 @@ public sealed class ApiKeyGatewayTests(ApiKeyFixture k) : IClassFixture<ApiKeyFi
     }
 
     [Fact]
+    public async Task TwoKeyHeaders_Ambiguous()
+    {
+        // Two header lines (HttpClient would fold them into one "a, b" line, which is simply not a key).
+        var (status, raw) = await RawHttp.SendAsync(Gateway.PublicPort, "GET", "/payments/batch/two",
+            "X-Api-Key: " + k.Valid.Key, "X-Api-Key: " + k.Expired.Key);
+        Assert.Equal(401, status);
+        Assert.Contains("ambiguous_credentials", raw);
+
+        using var folded = await SendAsync("/payments/batch/two", ("X-Api-Key", k.Valid.Key), ("X-Api-Key", k.Expired.Key));
+        await ProblemAssert.IsProblemAsync(folded, 401, "api_key_invalid");
+    }
+
+    [Fact]
     public async Task RevokedWithTheCli_RunningGatewayRefusesIt()
     {
         using (var before = await SendAsync("/payments/batch/revoke", ("X-Api-Key", k.ToRevoke.Key)))
