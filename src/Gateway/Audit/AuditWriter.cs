@@ -211,7 +211,7 @@ internal sealed partial class AuditWriter : BackgroundService
         return 0;
     }
 
-    private static void Write(Utf8JsonWriter w, AuditRecord r)
+    internal static void Write(Utf8JsonWriter w, AuditRecord r)
     {
         w.WriteStartObject();
         w.WriteString("time", r.Time);
