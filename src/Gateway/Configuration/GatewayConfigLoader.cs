@@ -513,9 +513,11 @@ public static class GatewayConfigLoader
         }
 
         var required = options.Listen.Tls.FindIndex(t => t.ClientCertificate == "required");
-        if (required >= 0 && !string.IsNullOrEmpty(options.Listen.Public))
+        var notRequired = options.Listen.Tls.FindIndex(t => t.ClientCertificate != "required");
+        if (required >= 0 && (!string.IsNullOrEmpty(options.Listen.Public) || notRequired >= 0))
         {
-            warn($"Gateway:Listen:Tls:{required}:ClientCertificate", "this listener requires client certificates, but Listen.Public serves the same routes without one; set \"Public\": \"\" unless that is intended (policy can require auth_methods or sender_constrained per route)");
+            var other = !string.IsNullOrEmpty(options.Listen.Public) ? "Listen.Public" : $"Listen.Tls[{notRequired}] ({options.Listen.Tls[notRequired].ClientCertificate})";
+            warn($"Gateway:Listen:Tls:{required}:ClientCertificate", $"this listener requires client certificates, but {other} serves the same routes without one; remove it or require certificates there too, unless that is intended (policy can require auth_methods or sender_constrained per route)");
         }
 
         var header = options.ApiKeys.Header;

@@ -167,7 +167,7 @@ internal ref struct DpopProofKey
             {
                 ECDsa ecdsa => DpopAlgorithms.IsEcdsa(algorithm) && ecdsa.VerifyData(signingInput, signature, DpopAlgorithms.Hash(algorithm),
                     DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
-                RSA rsa => DpopAlgorithms.IsRsa(algorithm) && signature.Length == rsa.KeySize / 8 && rsa.VerifyData(signingInput, signature,
+                RSA rsa => DpopAlgorithms.IsRsa(algorithm) && signature.Length == (rsa.KeySize + 7) / 8 && rsa.VerifyData(signingInput, signature,
                     DpopAlgorithms.Hash(algorithm), algorithm >= DpopAlgorithm.PS256 ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1),
                 _ => false,
             };

@@ -112,12 +112,13 @@ internal sealed class SvidValidator(TimeProvider time)
             }
 
             // 6. The chain, to that bundle's roots only.
-            if (!Chains(leaf, bundle, presentedIntermediates, now))
+            if (!Chains(leaf, bundle, presentedIntermediates, now, out var chainNotAfter))
             {
                 return SvidResult.Fail(AuthFailure.CertificateUntrusted);
             }
 
-            return SvidResult.Valid(id, ThumbprintS256(leaf), notAfter);
+            // Valid until the first certificate of the chain expires (a cached result must not outlive its CA).
+            return SvidResult.Valid(id, ThumbprintS256(leaf), chainNotAfter < notAfter ? chainNotAfter : notAfter);
         }
         catch (Exception ex) when (ex is CryptographicException or AsnContentException)
         {
@@ -151,8 +152,10 @@ internal sealed class SvidValidator(TimeProvider time)
         return policy;
     }
 
-    private static bool Chains(X509Certificate2 leaf, TrustBundle bundle, IReadOnlyList<X509Certificate2>? presented, DateTimeOffset now)
+    private static bool Chains(X509Certificate2 leaf, TrustBundle bundle, IReadOnlyList<X509Certificate2>? presented, DateTimeOffset now,
+        out DateTimeOffset notAfter)
     {
+        notAfter = DateTimeOffset.MaxValue;
         using var chain = new X509Chain { ChainPolicy = CreatePolicy(bundle, now) };
         if (presented is not null)
         {
@@ -179,6 +182,15 @@ internal sealed class SvidValidator(TimeProvider time)
 
             // Belt and braces: the anchor is one of this trust domain's roots, byte for byte.
             var elements = chain.ChainElements;
+            foreach (var element in elements)
+            {
+                var expires = new DateTimeOffset(element.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+                if (expires < notAfter)
+                {
+                    notAfter = expires;
+                }
+            }
+
             return elements.Count >= 2 && bundle.IsRoot(elements[^1].Certificate);
         }
         catch (CryptographicException)

@@ -116,6 +116,19 @@ public sealed class StrongIdentityConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_RequiredListenerBesideOptionalTlsListener_Warns()
+    {
+        var (cert, key) = WriteServerCertificate();
+        TestCertificates.WriteBundle(_folder.Directory, "demo.local.pem", TestCertificates.CreateRootCa("demo.local"));
+        AddTls($$"""{ "Url": "https://127.0.0.1:8443", "CertificateFile": "{{cert}}", "KeyFile": "{{key}}", "ClientCertificate": "required" }"""
+            + ", " + $$"""{ "Url": "https://127.0.0.1:8444", "CertificateFile": "{{cert}}", "KeyFile": "{{key}}", "ClientCertificate": "optional" }""");
+        Add("""    "TrustBundles": [ { "TrustDomain": "demo.local", "File": "demo.local.pem" } ],""");
+        _folder.Replace("\"Public\": \"http://127.0.0.1:8080\"", "\"Public\": \"\"");
+        var config = GatewayConfigLoader.Load(_folder.Write());
+        Assert.Contains(config.Diagnostics, d => d.IsWarning && d.Message.Contains("Listen.Tls[1] (optional) serves the same routes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_SameCaInTwoTrustDomains_Warns()
     {
         var shared = TestCertificates.CreateRootCa("shared.test");

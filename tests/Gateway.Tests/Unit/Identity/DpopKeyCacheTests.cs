@@ -89,15 +89,18 @@ public sealed class DpopKeyCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task CacheFull_ProofsStillValidated_NothingMoreAdded()
+    public async Task CacheFull_StartsANewGeneration_NewClientsCachedAgain()
     {
         using var third = DpopProofs.CreateKey("ES256");
-        foreach (var k in new[] { _key, _other, third })
-        {
-            Assert.Equal(AuthFailure.None, await Validate(DpopProofs.Create(k, "GET", Htu, Start, Token), DpopProofs.Jkt(k)));
-        }
-
+        Assert.Equal(AuthFailure.None, await Validate(DpopProofs.Create(_key, "GET", Htu, Start, Token), DpopProofs.Jkt(_key)));
+        Assert.Equal(AuthFailure.None, await Validate(DpopProofs.Create(_other, "GET", Htu, Start, Token), DpopProofs.Jkt(_other)));
         Assert.Equal(2, _validator.CachedKeys);
+
         Assert.Equal(AuthFailure.None, await Validate(DpopProofs.Create(third, "GET", Htu, Start, Token), DpopProofs.Jkt(third)));
+        Assert.Equal(1, _validator.CachedKeys);
+
+        // Keys of the old generation still work (imported again on their next proof).
+        Assert.Equal(AuthFailure.None, await Validate(DpopProofs.Create(_key, "GET", Htu, Start, Token), DpopProofs.Jkt(_key)));
+        Assert.Equal(2, _validator.CachedKeys);
     }
 }

@@ -97,6 +97,20 @@ public sealed class SvidValidatorTests
     }
 
     [Fact]
+    public void Validate_IntermediateExpiresBeforeLeaf_ResultExpiresWithTheIntermediate()
+    {
+        // A cached per-connection result must not outlive a CA of its chain.
+        using var intermediate = Intermediate(_rootA, TdA, notAfter: Now.AddMinutes(30));
+        using var leaf = Leaf(intermediate, Svid(IdA) with { NotAfter = Now.AddHours(12) });
+        var bundles = Set(Bundle(TdA, _rootA, intermediate));
+
+        var result = _validator.Validate(leaf, bundles);
+
+        Assert.Equal(AuthFailure.None, result.Failure);
+        Assert.Equal(Now.AddMinutes(30), result.NotAfter);
+    }
+
+    [Fact]
     public void Validate_SvidIssuedByIntermediateNotInBundle_Untrusted()
     {
         using var intermediate = Intermediate(_rootA, TdA);
