@@ -5,6 +5,7 @@
 #
 # usage: benchmarks/compare.sh [OUT_DIR]        (default: benchmarks/results/compare-<date>)
 # env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
+#        AUDIT_SINK=none (experiments: the gateway without its audit record; not the budget configuration)
 #        PIN=1 (default on machines with 2+ cores and taskset): the load generator on CPU 0, all servers on CPU 1, so
 #        the generator's own CPU use is not charged to the targets and run-to-run variance drops.
 set -euo pipefail
@@ -36,6 +37,10 @@ wrk="$pin_load wrk"
 echo "== config: $rules rules, 101 routes"
 benchmarks/scripts/make-bench-config.sh "$work" $gw_port $admin_port $up_port "$rules"
 sed -i 's/"ServerTiming": true/"ServerTiming": false/' "$work/gateway.json"
+if [ -n "${AUDIT_SINK:-}" ]; then   # experiments only: e.g. AUDIT_SINK=none to see what the audit record costs
+  sed -i "s/\"Sink\": \"file\"/\"Sink\": \"$AUDIT_SINK\"/" "$work/gateway.json"
+  echo "== experiment: audit sink $AUDIT_SINK"
+fi
 $gateway validate --config "$work/gateway.json" >/dev/null
 $gateway token --config "$work/gateway.json" --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read > "$work/probe.token"
 

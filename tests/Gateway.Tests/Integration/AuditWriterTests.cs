@@ -73,4 +73,65 @@ public sealed class AuditWriterTests
             dir.Delete(true);
         }
     }
+
+    [Fact]
+    public async Task WaitMode_FullBuffer_RequestWaitsForTheWriter_NothingLost()
+    {
+        var dir = Directory.CreateTempSubdirectory("gw-audit-");
+        try
+        {
+            var metrics = new GatewayMetrics();
+            var writer = new AuditWriter(Config(dir.FullName, new AuditOptions { Sink = "file", Path = "audit.log", Capacity = 2, FullMode = "wait" }),
+                metrics, NullLogger<AuditWriter>.Instance);
+            await writer.WriteAsync(Record("/1"));
+            await writer.WriteAsync(Record("/2"));
+            var third = writer.WriteAsync(Record("/3")).AsTask();
+            await Task.Delay(200);
+            Assert.False(third.IsCompleted); // full and not started: the request waits
+
+            await writer.StartAsync(CancellationToken.None);
+            await third.WaitAsync(TimeSpan.FromSeconds(10));
+            await writer.StopAsync(CancellationToken.None);
+
+            var lines = await File.ReadAllLinesAsync(Path.Combine(dir.FullName, "audit.log"));
+            Assert.Equal(["/1", "/2", "/3"], lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()));
+            Assert.Equal(0, metrics.AuditRecords.WithLabels("dropped").Value);
+            Assert.Equal(3, metrics.AuditRecords.WithLabels("written").Value);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task ManyConcurrentWriters_EveryRecordWrittenWhole()
+    {
+        var dir = Directory.CreateTempSubdirectory("gw-audit-");
+        try
+        {
+            var metrics = new GatewayMetrics();
+            var writer = new AuditWriter(Config(dir.FullName, new AuditOptions { Sink = "file", Path = "audit.log", Capacity = 100_000 }),
+                metrics, NullLogger<AuditWriter>.Instance);
+            await writer.StartAsync(CancellationToken.None);
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+            {
+                for (var i = 0; i < 2000; i++)
+                {
+                    await writer.WriteAsync(Record($"/t{t}/{i}"));
+                }
+            })));
+            await writer.StopAsync(CancellationToken.None);
+
+            var paths = (await File.ReadAllLinesAsync(Path.Combine(dir.FullName, "audit.log")))
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString())
+                .ToHashSet();
+            Assert.Equal(16_000, paths.Count);
+            Assert.Equal(16_000, metrics.AuditRecords.WithLabels("written").Value);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
 }
