@@ -506,7 +506,7 @@ public static class GatewayConfigLoader
 
         for (var i = 0; i < dpop.Origins.Count; i++)
         {
-            if (!Identity.DpopOrigin.TryNormalize(dpop.Origins[i], out _))
+            if (!Identity.Dpop.DpopOrigins.TryNormalize(dpop.Origins[i], out _))
             {
                 error($"Gateway:Dpop:Origins:{i}", $"'{dpop.Origins[i]}' is not an origin: write scheme://host[:port] (http or https, no path, query or user info), e.g. https://api.example.org");
             }

@@ -49,10 +49,9 @@ internal sealed partial class ServerCertificateSource
         try
         {
             var next = Load(_certificateFile, _keyFile);
-            var old = Interlocked.Exchange(ref _current, next);
+            // The old certificate may still be in use by a handshake in flight: it is left to the GC, not disposed.
+            Volatile.Write(ref _current, next);
             Log.Reloaded(Logger, _certificateFile, next.NotAfter);
-            // The old certificate may still be in use by a handshake in flight: let the GC collect it.
-            _ = old;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidDataException or ArgumentException)
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Configuration;
 using Gateway.Identity.ApiKeys;
@@ -35,7 +34,7 @@ internal sealed class CredentialAuthenticator
     private readonly string _apiKeyHeader;
     private readonly string _whenBoth;
     private readonly string _dpopChallenge;
-    private readonly System.Collections.Frozen.FrozenSet<string>? _dpopOrigins;
+    private readonly DpopOrigins? _dpopOrigins;
 
     public CredentialAuthenticator(JwtAuthenticator jwt, ApiKeyAuthenticator apiKeys, TrustBundleStore bundles, SvidValidator svids,
         DpopProofValidator dpop, DpopNonces nonces, GatewayOptions options, TimeProvider time)
@@ -50,19 +49,7 @@ internal sealed class CredentialAuthenticator
         _apiKeyHeader = options.ApiKeys.Header;
         _whenBoth = options.Mtls.WhenBoth;
         _dpopChallenge = "DPoP algs=\"" + dpop.Algorithms + "\"";
-        if (options.Dpop.Origins.Count > 0)
-        {
-            var origins = new List<string>();
-            foreach (var o in options.Dpop.Origins)
-            {
-                if (DpopOrigin.TryNormalize(o, out var normalized))
-                {
-                    origins.Add(normalized);
-                }
-            }
-
-            _dpopOrigins = System.Collections.Frozen.FrozenSet.ToFrozenSet(origins, StringComparer.Ordinal);
-        }
+        _dpopOrigins = DpopOrigins.Create(options.Dpop.Origins);
     }
 
     public string CurrentDpopNonce() => _nonces.Current();
@@ -172,13 +159,13 @@ internal sealed class CredentialAuthenticator
                 return (AuthResult.Fail(AuthFailure.DpopTokenNotBound, result.IssuerName, result.TokenHash), kind);
             }
 
-            if (_dpopOrigins is not null && !_dpopOrigins.Contains(DpopOrigin.OfRequest(request)))
+            var target = DpopTarget.FromRequest(request);
+            if (_dpopOrigins is not null && !_dpopOrigins.Contains(target))
             {
                 // The Host is the client's to choose: a proof is only good for the gateway's own origins.
                 return (AuthResult.Fail(AuthFailure.DpopUrlMismatch, result.IssuerName, result.TokenHash), kind);
             }
 
-            var target = DpopTarget.FromRequest(request);
             var failure = await _dpop.ValidateAsync(request.Headers["DPoP"], request.Method, target, credential,
                 identity.DpopKeyThumbprint, context.RequestAborted).ConfigureAwait(false);
             if (failure != AuthFailure.None)
@@ -199,9 +186,8 @@ internal sealed class CredentialAuthenticator
                 return (AuthResult.Fail(AuthFailure.CertificateBindingMissing, result.IssuerName, result.TokenHash), kind);
             }
 
-            if (!CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.ASCII.GetBytes(identity.CertificateThumbprint),
-                    System.Text.Encoding.ASCII.GetBytes(svid!.Thumbprint)))
+            // Both thumbprints are public (one is in the token, the other hashes the certificate sent in clear).
+            if (!string.Equals(identity.CertificateThumbprint, svid!.Thumbprint, StringComparison.Ordinal))
             {
                 return (AuthResult.Fail(AuthFailure.CertificateBindingMismatch, result.IssuerName, result.TokenHash), kind);
             }

@@ -34,7 +34,7 @@ internal sealed class HygieneMiddleware
 
     private readonly RequestDelegate _next;
     private readonly FrozenSet<string> _strip;
-    private readonly FrozenSet<string> _credentialHeaders;
+    private readonly string _apiKeyHeader;
     private readonly int _maxPathLength;
     private readonly GatewayMetrics _metrics;
 
@@ -49,7 +49,9 @@ internal sealed class HygieneMiddleware
             .Concat(f.StripHeaders)
             .Where(h => !string.IsNullOrWhiteSpace(h))
             .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-        _credentialHeaders = new[] { "DPoP", "Authorization", options.ApiKeys.Header }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        // The one credential header whose name has a '-' (and so a '_' spelling CGI-style upstreams read as it);
+        // "Authorization" and "DPoP" have none.
+        _apiKeyHeader = options.ApiKeys.Header;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -81,7 +83,7 @@ internal sealed class HygieneMiddleware
             var underscore = header.Key.Contains('_');
             var name = underscore ? header.Key.Replace('_', '-') : header.Key;
             if (_strip.Contains(name) || name.StartsWith(IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase)
-                || (underscore && _credentialHeaders.Contains(name)))
+                || (underscore && string.Equals(name, _apiKeyHeader, StringComparison.OrdinalIgnoreCase)))
             {
                 // Credentials spelled with '_' are never read by the gateway and must never reach an upstream that
                 // would read them as the real header.

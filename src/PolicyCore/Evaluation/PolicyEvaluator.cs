@@ -200,34 +200,11 @@ public static class PolicyEvaluator
         return null;
     }
 
-    /// <summary>The first matching rule of two load-ordered arrays (merged by order), below <paramref name="orderLimit"/>.</summary>
+    /// <summary>The first matching rule of two load-ordered arrays (merged by order), below <paramref name="orderLimit"/>,
+    /// requirements aside (deny rules have none).</summary>
     private static CompiledRule? FirstMatch(
         CompiledRule[] first, CompiledRule[] second, RequestContext context, PolicyIdentity identity, int orderLimit, ref Unevaluable unevaluable)
-    {
-        int i = 0, j = 0;
-        while (i < first.Length || j < second.Length)
-        {
-            var rule = j >= second.Length || (i < first.Length && first[i].Order < second[j].Order) ? first[i++] : second[j++];
-            if (rule.Order >= orderLimit)
-            {
-                return null;
-            }
-
-            var truth = rule.Evaluate(context, identity);
-            if (truth == Truth.True)
-            {
-                return rule;
-            }
-
-            if (truth == Truth.Error)
-            {
-                unevaluable.Count++;
-                unevaluable.FirstId ??= rule.Id;
-            }
-        }
-
-        return null;
-    }
+        => FirstAllow(first, second, context, identity, (RequirementFlags)byte.MaxValue, orderLimit, ref unevaluable, out _);
 
     private struct Unevaluable
     {
