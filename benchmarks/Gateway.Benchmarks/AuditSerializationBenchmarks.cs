@@ -12,7 +12,7 @@ public class AuditSerializationBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private Utf8JsonWriter _writer = null!;
-    private AuditRecord _record = null!;
+    private AuditRecord _record;
 
     [GlobalSetup]
     public void Setup()

@@ -1,7 +1,8 @@
 namespace Gateway.Audit;
 
-/// <summary>One request's audit record: who, what, the outcome and why. Never a token, only its id or hash.</summary>
-internal sealed record AuditRecord(
+/// <summary>One request's audit record: who, what, the outcome and why. Never a token, only its id or hash. A value:
+/// it is serialized at once into the writer's buffer, so no record object is allocated per request.</summary>
+internal readonly record struct AuditRecord(
     DateTimeOffset Time,
     string RequestId,
     string? Identity,

@@ -118,7 +118,7 @@ internal sealed partial class AuditWriter : BackgroundService
     }
 
     /// <summary>Serializes the record into the active buffer (caller holds the lock); false when it is full or closed.</summary>
-    private bool TryAppend(AuditRecord record)
+    private bool TryAppend(in AuditRecord record)
     {
         if (_closed || _activeCount >= _capacity)
         {
@@ -260,7 +260,7 @@ internal sealed partial class AuditWriter : BackgroundService
         full.ResetWrittenCount();
     }
 
-    internal static void Write(Utf8JsonWriter w, AuditRecord r)
+    internal static void Write(Utf8JsonWriter w, in AuditRecord r)
     {
         w.WriteStartObject();
         w.WriteString("time", r.Time);

@@ -9,7 +9,11 @@ namespace Gateway.Forwarding;
 /// <see cref="GatewayRequestFeature"/>; inbound headers of the same names were removed by hygiene. Removes the
 /// client's credential unless the config asks to forward it.
 /// </summary>
-internal sealed class IdentityHeadersTransform(ForwardingOptions options, string apiKeyHeader) : RequestTransform
+/// <param name="routeHasTransforms">The route has transforms of its own (config <c>Transforms</c>), which run before
+/// this one and could have set a header of the same name: then each identity header is removed before it is set. Without
+/// them the upstream request holds only what hygiene let through, so the removal (a header-name parse and a lookup
+/// per header, per request) is skipped.</param>
+internal sealed class IdentityHeadersTransform(ForwardingOptions options, string apiKeyHeader, bool routeHasTransforms = true) : RequestTransform
 {
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
@@ -43,17 +47,18 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
             throw new InvalidOperationException("forwarding without a verified identity");
         }
 
-        Set(headers, options.SubjectHeader, id.Id);
-        Set(headers, options.IssuerHeader, id.Issuer);
-        Set(headers, options.AuthMethodHeader, id.AuthMethod);
+        var replace = routeHasTransforms;
+        Set(headers, options.SubjectHeader, id.Id, replace);
+        Set(headers, options.IssuerHeader, id.Issuer, replace);
+        Set(headers, options.AuthMethodHeader, id.AuthMethod, replace);
         if (id.Spiffe is { } spiffe)
         {
-            Set(headers, options.TrustDomainHeader, spiffe.TrustDomain);
+            Set(headers, options.TrustDomainHeader, spiffe.TrustDomain, replace);
         }
 
         if (id.TokenId is not null)
         {
-            Set(headers, options.TokenIdHeader, id.TokenId);
+            Set(headers, options.TokenIdHeader, id.TokenId, replace);
         }
 
         // Obligations of the allow rule: headers the policy asks the gateway to set upstream (names validated by
@@ -63,7 +68,7 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
             foreach (var (name, value) in obligations.Headers)
             {
                 RemoveAllSpellings(headers, name);
-                Set(headers, name, value);
+                Set(headers, name, value, replace: false);
             }
         }
 
@@ -93,7 +98,9 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
         headers.Remove(name);
     }
 
-    private static void Set(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string value)
+    /// <summary>Sets one header to exactly this value. <paramref name="replace"/>: remove any value already there first
+    /// (false only when nothing else can have set it: hygiene stripped the client's spellings).</summary>
+    private static void Set(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string value, bool replace)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -109,7 +116,11 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
             }
         }
 
-        headers.Remove(name);
+        if (replace)
+        {
+            headers.Remove(name);
+        }
+
         headers.TryAddWithoutValidation(name, value);
     }
 }

@@ -101,6 +101,8 @@ public static class GatewayHost
         services.AddSingleton(sp => new CredentialAuthenticator(sp.GetRequiredService<JwtAuthenticator>(), sp.GetRequiredService<ApiKeyAuthenticator>(),
             sp.GetRequiredService<TrustBundleStore>(), sp.GetRequiredService<SvidValidator>(), sp.GetRequiredService<DpopProofValidator>(),
             sp.GetRequiredService<DpopNonces>(), options, settings.TimeProvider));
+        services.AddSingleton<AuthenticationStage>();
+        services.AddSingleton<PolicyStage>();
         services.AddSingleton<GatewayState>();
         services.AddHostedService<ConfigFileWatcher>();
         services.AddHostedService<IssuerKeyHostedService>();
@@ -112,7 +114,8 @@ public static class GatewayHost
 
         services.AddReverseProxy()
             .LoadFromMemory(config.Routes, config.Clusters)
-            .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding, options.ApiKeys.Header)));
+            .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding, options.ApiKeys.Header,
+                routeHasTransforms: t.Route.Transforms is { Count: > 0 })));
 
         var app = builder.Build();
         var tlsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tls");
@@ -131,9 +134,7 @@ public static class GatewayHost
         app.UseRouting();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<AuthenticationMiddleware>();
-            proxy.UseMiddleware<PolicyMiddleware>();
-            proxy.UseMiddleware<UpstreamErrorMiddleware>();
+            proxy.UseMiddleware<ProxyStagesMiddleware>();
         });
         app.MapFallback(context =>
         {

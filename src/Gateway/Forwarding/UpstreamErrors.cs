@@ -5,18 +5,19 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Forwarding;
 
 /// <summary>Maps YARP's forwarding errors to problem+json: 502 when the upstream cannot be reached or answers badly,
-/// 504 when it times out, 503 when the cluster has no healthy destination.</summary>
-internal sealed class UpstreamErrorMiddleware(RequestDelegate next)
+/// 504 when it times out, 503 when the cluster has no healthy destination. Runs after forwarding
+/// (see <see cref="ProxyStagesMiddleware"/>).</summary>
+internal static class UpstreamErrors
 {
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Completed at once when forwarding succeeded; otherwise records the error and writes its response.</summary>
+    public static Task MapAsync(HttpContext context, GatewayRequestFeature feature)
     {
-        await next(context).ConfigureAwait(false);
         var error = context.Features.Get<IForwarderErrorFeature>();
-        var feature = context.Features.Get<GatewayRequestFeature>()!;
-        if (error is null)
-        {
-            return;
-        }
+        return error is null ? Task.CompletedTask : WriteAsync(context, feature, error);
+    }
+
+    private static async Task WriteAsync(HttpContext context, GatewayRequestFeature feature, IForwarderErrorFeature error)
+    {
 
         var (status, reason) = error.Error switch
         {

@@ -2,24 +2,24 @@ using Gateway.Identity;
 using Gateway.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Pipeline;
 
 /// <summary>
 /// Credentials → <see cref="WorkloadIdentity"/>, or a refusal (401, or 503 when keys are unavailable) with a
-/// problem+json body naming the reason. Runs after route matching, before policy. The credential rules live in
-/// <see cref="CredentialAuthenticator"/>; this stage times them, records the outcome and writes the refusal.
+/// problem+json body naming the reason. Runs after route matching, before policy (see <see cref="ProxyStagesMiddleware"/>).
+/// The credential rules live in <see cref="CredentialAuthenticator"/>; this stage times them, records the outcome and
+/// writes the refusal.
 /// </summary>
-internal sealed class AuthenticationMiddleware(RequestDelegate next, CredentialAuthenticator authenticator, GatewayMetrics metrics, TimeProvider time)
+internal sealed class AuthenticationStage(CredentialAuthenticator authenticator, GatewayMetrics metrics, TimeProvider time)
 {
     private readonly Prometheus.Histogram.Child _success = metrics.AuthDuration.WithLabels("success");
     private readonly Prometheus.Histogram.Child _failure = metrics.AuthDuration.WithLabels("failure");
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>True when the request carries a valid identity (now in <paramref name="feature"/>); otherwise the
+    /// refusal has been written and the request ends here.</summary>
+    public async ValueTask<bool> RunAsync(HttpContext context, GatewayRequestFeature feature)
     {
-        var feature = context.Features.Get<GatewayRequestFeature>()!;
-        feature.RouteId = context.GetReverseProxyFeature().Route.Config.RouteId;
         var start = time.GetTimestamp();
 
         AuthResult result;
@@ -50,7 +50,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CredentialA
                 context.Response.Headers.RetryAfter = "5";
                 await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, code,
                     "Identity verification unavailable", result.Failure.Describe()).ConfigureAwait(false);
-                return;
+                return false;
             }
 
             context.Response.Headers[HeaderNames.WWWAuthenticate] = authenticator.Challenge(kind, result.Failure, code);
@@ -60,10 +60,10 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, CredentialA
             }
 
             await ProblemResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, code, "Unauthenticated", result.Failure.Describe()).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         feature.Identity = result.Identity;
-        await next(context).ConfigureAwait(false);
+        return true;
     }
 }

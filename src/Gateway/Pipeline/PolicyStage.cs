@@ -9,14 +9,14 @@ namespace Gateway.Pipeline;
 /// <summary>
 /// Decide: one policy snapshot, read once; (identity, route, host, method, canonical path, time, route labels) →
 /// allow, or 403 problem+json with the deciding rule id and the reason code. The source address is not an input.
+/// Runs after authentication (see <see cref="ProxyStagesMiddleware"/>).
 /// </summary>
-internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, GatewayMetrics metrics, TimeProvider time)
+internal sealed class PolicyStage(PolicyStore store, GatewayMetrics metrics, TimeProvider time)
 {
-    public Task InvokeAsync(HttpContext context)
+    /// <summary>Null when the request is allowed; otherwise the task writing its refusal (the request ends there).</summary>
+    public Task? Run(HttpContext context, GatewayRequestFeature feature, RouteModel route)
     {
-        var feature = context.Features.Get<GatewayRequestFeature>()!;
         feature.Request = context.Request;
-        var route = context.GetReverseProxyFeature().Route;
         var start = time.GetTimestamp();
 
         Decision decision;
@@ -76,7 +76,7 @@ internal sealed class PolicyMiddleware(RequestDelegate next, PolicyStore store, 
 
         feature.Outcome = "allow";
         feature.UpstreamStartTimestamp = time.GetTimestamp();
-        return next(context);
+        return null;
     }
 
     private static string NormalizeHost(string host)
