@@ -260,46 +260,71 @@ internal sealed partial class AuditWriter : BackgroundService
         full.ResetWrittenCount();
     }
 
+    // Property names encoded once: written per request, they need no escaping check or transcoding.
+    private static readonly JsonEncodedText PTime = JsonEncodedText.Encode("time");
+    private static readonly JsonEncodedText PRequestId = JsonEncodedText.Encode("requestId");
+    private static readonly JsonEncodedText PIdentity = JsonEncodedText.Encode("identity");
+    private static readonly JsonEncodedText PIssuer = JsonEncodedText.Encode("issuer");
+    private static readonly JsonEncodedText PAuthMethod = JsonEncodedText.Encode("authMethod");
+    private static readonly JsonEncodedText PTokenId = JsonEncodedText.Encode("tokenId");
+    private static readonly JsonEncodedText PTokenHash = JsonEncodedText.Encode("tokenHash");
+    private static readonly JsonEncodedText PBinding = JsonEncodedText.Encode("binding");
+    private static readonly JsonEncodedText PRoute = JsonEncodedText.Encode("route");
+    private static readonly JsonEncodedText PMethod = JsonEncodedText.Encode("method");
+    private static readonly JsonEncodedText PHost = JsonEncodedText.Encode("host");
+    private static readonly JsonEncodedText PPath = JsonEncodedText.Encode("path");
+    private static readonly JsonEncodedText PDecision = JsonEncodedText.Encode("decision");
+    private static readonly JsonEncodedText PRule = JsonEncodedText.Encode("rule");
+    private static readonly JsonEncodedText PReason = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText PStatus = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText PDurationMs = JsonEncodedText.Encode("durationMs");
+    private static readonly JsonEncodedText PSource = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText PShadowDecision = JsonEncodedText.Encode("shadowDecision");
+    private static readonly JsonEncodedText PShadowRule = JsonEncodedText.Encode("shadowRule");
+    private static readonly JsonEncodedText PUnevaluableRules = JsonEncodedText.Encode("unevaluableRules");
+    private static readonly JsonEncodedText PUnevaluableRule = JsonEncodedText.Encode("unevaluableRule");
+    private static readonly JsonEncodedText PRateLimitClass = JsonEncodedText.Encode("rateLimitClass");
+
     internal static void Write(Utf8JsonWriter w, in AuditRecord r)
     {
         w.WriteStartObject();
-        w.WriteString("time", r.Time);
-        w.WriteString("requestId", r.RequestId);
-        w.WriteString("identity", r.Identity);
-        w.WriteString("issuer", r.Issuer);
-        w.WriteString("authMethod", r.AuthMethod);
-        w.WriteString("tokenId", r.TokenId);
-        w.WriteString("tokenHash", r.TokenHash);
+        w.WriteString(PTime, r.Time);
+        w.WriteString(PRequestId, r.RequestId);
+        w.WriteString(PIdentity, r.Identity);
+        w.WriteString(PIssuer, r.Issuer);
+        w.WriteString(PAuthMethod, r.AuthMethod);
+        w.WriteString(PTokenId, r.TokenId);
+        w.WriteString(PTokenHash, r.TokenHash);
         if (r.Binding is not null)
         {
-            w.WriteString("binding", r.Binding);
+            w.WriteString(PBinding, r.Binding);
         }
 
-        w.WriteString("route", r.Route);
-        w.WriteString("method", r.Method);
-        w.WriteString("host", r.Host);
-        w.WriteString("path", r.Path);
-        w.WriteString("decision", r.Decision);
-        w.WriteString("rule", r.Rule);
-        w.WriteString("reason", r.Reason);
-        w.WriteNumber("status", r.Status);
-        w.WriteNumber("durationMs", Math.Round(r.DurationMs, 3));
-        w.WriteString("source", r.SourceAddress?.ToString());
+        w.WriteString(PRoute, r.Route);
+        w.WriteString(PMethod, r.Method);
+        w.WriteString(PHost, r.Host);
+        w.WriteString(PPath, r.Path);
+        w.WriteString(PDecision, r.Decision);
+        w.WriteString(PRule, r.Rule);
+        w.WriteString(PReason, r.Reason);
+        w.WriteNumber(PStatus, r.Status);
+        w.WriteNumber(PDurationMs, Math.Round(r.DurationMs, 3));
+        w.WriteString(PSource, r.SourceAddress?.ToString());
         if (r.ShadowDecision is not null)
         {
-            w.WriteString("shadowDecision", r.ShadowDecision);
-            w.WriteString("shadowRule", r.ShadowRule);
+            w.WriteString(PShadowDecision, r.ShadowDecision);
+            w.WriteString(PShadowRule, r.ShadowRule);
         }
 
         if (r.UnevaluableRules > 0)
         {
-            w.WriteNumber("unevaluableRules", r.UnevaluableRules);
-            w.WriteString("unevaluableRule", r.UnevaluableRule);
+            w.WriteNumber(PUnevaluableRules, r.UnevaluableRules);
+            w.WriteString(PUnevaluableRule, r.UnevaluableRule);
         }
 
         if (r.RateLimitClass is not null)
         {
-            w.WriteString("rateLimitClass", r.RateLimitClass);
+            w.WriteString(PRateLimitClass, r.RateLimitClass);
         }
 
         w.WriteEndObject();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Gateway.Identity;
@@ -7,6 +6,7 @@ namespace Gateway.Identity;
 /// <summary>The SHA-256 of a token, as a value: the cache key and (shortened) the audit handle. Never the token.</summary>
 internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
 {
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static TokenHash Compute(string token)
     {
         Span<byte> hash = stackalloc byte[32];
@@ -16,7 +16,7 @@ internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
         try
         {
             var n = Encoding.UTF8.GetBytes(token, buffer);
-            SHA256.HashData(buffer[..n], hash);
+            Sha256Fast.Hash(buffer[..n], hash);
         }
         finally
         {

@@ -25,7 +25,7 @@ internal static class ApiKeyHash
             throw new ArgumentException("not a well-formed API key");
         }
 
-        SHA256.HashData(ascii[..written], hash);
+        Sha256Fast.Hash(ascii[..written], hash);
     }
 
     public static string Format(ReadOnlySpan<byte> hash) => Prefix + Base64Url.EncodeToString(hash);
