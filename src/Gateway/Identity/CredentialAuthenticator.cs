@@ -90,22 +90,28 @@ internal sealed class CredentialAuthenticator
         }
 
         var kind = CredentialKind.Certificate;
-        string? credential = null;
+        // The credential stays a slice of its header: a token is read in place, never copied per request.
+        ReadOnlyMemory<char> credential = default;
+        var presented = false;
         if (authorization.Count == 1)
         {
             if (!TryParseAuthorization(authorization[0], out kind, out credential))
             {
                 return (AuthResult.Fail(AuthFailure.MalformedToken), CredentialKind.Bearer);
             }
+
+            presented = true;
         }
         else if (apiKeyHeader.Count == 1)
         {
             kind = CredentialKind.ApiKey;
-            credential = apiKeyHeader[0]?.Trim(' ');
-            if (string.IsNullOrEmpty(credential))
+            credential = (apiKeyHeader[0] ?? "").AsMemory().Trim(' ');
+            if (credential.IsEmpty)
             {
                 return (AuthResult.Fail(AuthFailure.ApiKeyInvalid), kind);
             }
+
+            presented = true;
         }
 
         // 2. The connection's certificate, when the listener asks for one.
@@ -116,7 +122,7 @@ internal sealed class CredentialAuthenticator
 
         var svid = certificate is null ? null : ValidateCertificate(tls!, certificate);
 
-        if (credential is null)
+        if (!presented)
         {
             if (svid is null)
             {
@@ -137,7 +143,7 @@ internal sealed class CredentialAuthenticator
                 return (AuthResult.Fail(AuthFailure.AmbiguousCredentials), kind);
             }
 
-            result = _apiKeys.Authenticate(credential, routeId);
+            result = _apiKeys.Authenticate(AsString(credential), routeId);
         }
         else
         {
@@ -166,7 +172,7 @@ internal sealed class CredentialAuthenticator
                 return (AuthResult.Fail(AuthFailure.DpopUrlMismatch, result.IssuerName, result.TokenHash), kind);
             }
 
-            var failure = await _dpop.ValidateAsync(request.Headers["DPoP"], request.Method, target, credential,
+            var failure = await _dpop.ValidateAsync(request.Headers["DPoP"], request.Method, target, AsString(credential),
                 identity.DpopKeyThumbprint, context.RequestAborted).ConfigureAwait(false);
             if (failure != AuthFailure.None)
             {
@@ -218,10 +224,10 @@ internal sealed class CredentialAuthenticator
     }
 
     /// <summary><c>Bearer</c>, <c>DPoP</c> or <c>ApiKey</c> (any case), one space, a credential without spaces.</summary>
-    private static bool TryParseAuthorization(string? value, out CredentialKind kind, out string credential)
+    private static bool TryParseAuthorization(string? value, out CredentialKind kind, out ReadOnlyMemory<char> credential)
     {
         kind = CredentialKind.Bearer;
-        credential = "";
+        credential = default;
         if (value is null)
         {
             return false;
@@ -251,15 +257,20 @@ internal sealed class CredentialAuthenticator
             return false;
         }
 
-        var t = value.AsSpan(space + 1).Trim(' ');
-        if (t.Length == 0 || t.IndexOf(' ') >= 0)
+        var t = value.AsMemory(space + 1).Trim(' ');
+        if (t.Length == 0 || t.Span.IndexOf(' ') >= 0)
         {
             return false;
         }
 
-        credential = t.Length == value.Length - space - 1 ? value[(space + 1)..] : t.ToString();
+        credential = t;
         return true;
     }
+
+    /// <summary>The credential as a string: the header's own string when the slice is all of it, else a copy.</summary>
+    private static string AsString(ReadOnlyMemory<char> credential)
+        => System.Runtime.InteropServices.MemoryMarshal.TryGetString(credential, out var text, out var start, out var length)
+            && start == 0 && length == text.Length ? text : credential.ToString();
 
     /// <summary>Validates the connection's client certificate once per TLS connection (the certificate of a
     /// connection never changes) and again when the trust bundles change; expiry is checked on every request.</summary>
