@@ -5,6 +5,7 @@
 #
 # usage: benchmarks/compare.sh [OUT_DIR]        (default: benchmarks/results/compare-<date>)
 # env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
+#        PROCESS_WARMUP=20s (unmeasured saturating load on each target before the runs)
 #        AUDIT_SINK=none (experiments: the gateway without its audit record; not the budget configuration)
 #        PIN=1 (default on machines with 2+ cores and taskset): the load generator on CPU 0, all servers on CPU 1, so
 #        the generator's own CPU use is not charged to the targets and run-to-run variance drops.
@@ -29,6 +30,12 @@ if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ];
   pin_servers="taskset -c 1"; pin_load="taskset -c 0"
   echo "== pinned: load generator on CPU 0, servers on CPU 1"
 fi
+# Tiered JIT: by default call counting (the step before a hot method is recompiled optimized) waits until no new
+# method has been compiled for 100 ms. Under saturating load that quiet moment rarely comes, and both YARP and the
+# gateway then run partly unoptimized code for 25-50 s (measured: benchmarks/README.md). Every process here (YARP, the
+# gateway, the upstream, the load tool) starts counting at once, so each reaches its steady state within seconds of
+# load; this is also the setting recommended for the gateway in production (Dockerfile).
+export DOTNET_TC_CallCountingDelayMs=0
 gateway="$pin_servers dotnet src/Gateway/bin/Release/net10.0/Gateway.dll"
 bareyarp="$pin_servers dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll"
 loadtool="$pin_load dotnet benchmarks/LoadTool/bin/Release/net10.0/loadtool.dll"
@@ -63,9 +70,11 @@ rps() { awk -F, -v t="$2" 'NR==1 {for (i=1;i<=NF;i++) if ($i=="rps") c=i} $1==t 
 status=0
 run() { local name=$1; shift; echo "== $name"; if ! $loadtool run "$@" --report-dir "$out/$name"; then status=1; fi; }
 
-echo "== process warm-up (15 s of load on each, not measured: JIT tiering, connection and buffer pools)"
-$loadtool run --target yarp=http://127.0.0.1:$yarp_port --target gateway=http://127.0.0.1:$gw_port --path /orders/42 \
-  --mode closed --concurrency "$conc" --warmup 0s --duration 15s --quiet "${ident[@]}" --identities 10 >/dev/null
+echo "== process warm-up (${PROCESS_WARMUP:-20s} of saturating load on each in turn, not measured: JIT tiering, connection and buffer pools)"
+for t in yarp=http://127.0.0.1:$yarp_port gateway=http://127.0.0.1:$gw_port; do
+  $loadtool run --target "$t" --path /orders/42 --mode closed --concurrency "$conc" --warmup 0s --duration "${PROCESS_WARMUP:-20s}" \
+    --quiet "${ident[@]}" --identities 10 >/dev/null
+done
 
 g0=$(gen2)
 run saturation-warm "${targets[@]}" "${common[@]}" "${ident[@]}" --mode closed --concurrency "$conc" --identities 10 \
