@@ -226,11 +226,22 @@ public static class Program
             }
 
             upstream = DemoUpstream.Build(IPAddress.Loopback, upstreamUri.Port);
-            await upstream.StartAsync();
+            if (!await TryStartAsync(upstream, "the demo upstream"))
+            {
+                return 1;
+            }
         }
 
         var app = GatewayHost.Build(config);
-        await app.StartAsync();
+        if (!await TryStartAsync(app, "the gateway"))
+        {
+            if (upstream is not null)
+            {
+                await upstream.StopAsync();
+            }
+
+            return 1;
+        }
         if (demo)
         {
             PrintDemo(config, dev!, opts.Get("config"));
@@ -243,6 +254,27 @@ public static class Program
         }
 
         return 0;
+    }
+
+    /// <summary>Starts a host; a listener that cannot bind (port in use, no permission) or a certificate that cannot be
+    /// loaded is one clear line on stderr and exit code 1, not an unhandled exception (a stack trace and an abort).</summary>
+    private static async Task<bool> TryStartAsync(WebApplication app, string what)
+    {
+        try
+        {
+            await app.StartAsync();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException
+            or System.Security.Cryptography.CryptographicException or System.Net.Sockets.SocketException)
+        {
+            var hint = ex is IOException && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                ? " (another process listens there: stop it or change Gateway.Listen in the config)"
+                : "";
+            Console.Error.WriteLine($"{what} could not start: {ex.Message}{hint}");
+            await app.DisposeAsync();
+            return false;
+        }
     }
 
     private static void PrintDemo(LoadedConfig config, DevIssuer dev, string? configArg)
