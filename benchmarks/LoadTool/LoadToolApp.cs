@@ -53,6 +53,8 @@ internal static class LoadToolApp
           --threshold 'EXPR'         e.g. 'p99(gateway) < 5ms', 'ratio(gateway,yarp) >= 0.9', 'p99diff(gateway,yarp) <= 0.5ms',
                                      'bad_allowed == 0', 'errors(gateway) == 0' (repeatable; exit 1 if any fails)
           --quiet                    no progress line
+          --watch-metric T=URL#NAME  read a Prometheus metric of target T (e.g. its gen-2 GC count) before and after
+                                     each measured phase; reports the increase; threshold 'watched(T) == 0' (one per target)
 
         exit codes: 0 all thresholds pass, 1 a threshold failed, 2 usage or configuration error
         """;
@@ -67,6 +69,11 @@ internal static class LoadToolApp
             options = OptionsParser.Parse(args);
             var names = options.Targets.Select(t => t.Name).ToList();
             thresholds = [.. options.Thresholds.Select(t => ThresholdParser.Parse(t, names))];
+            if (thresholds.FirstOrDefault(t => t.Kind == ThresholdKind.Watched && options.Watches.All(w => w.Target != t.Targets[0])) is { } unwatched)
+            {
+                throw new CommandLineException($"--threshold '{unwatched.Expression}': give --watch-metric {unwatched.Targets[0]}=URL#METRIC");
+            }
+
             credentials = CredentialSet.Build(options);
         }
         catch (CommandLineException ex)
@@ -87,9 +94,15 @@ internal static class LoadToolApp
 
         var started = DateTimeOffset.UtcNow;
         var wall = Stopwatch.StartNew();
-        var phases = await new BenchmarkRunner(options, credentials, stderr).RunAsync(cancellation).ConfigureAwait(false);
+        var runner = new BenchmarkRunner(options, credentials, stderr);
+        var phases = await runner.RunAsync(cancellation).ConfigureAwait(false);
         var badKinds = options.BadPercent > 0 ? credentials.BadKinds.Select(BadCredentialKinds.Name).ToList() : [];
         var report = ReportBuilder.Build(options, phases, started, wall.Elapsed.TotalSeconds, badKinds);
+        foreach (var (target, watched) in runner.Watched)
+        {
+            report.Find(target)!.Watched = watched;
+        }
+
         report.Thresholds.AddRange(thresholds.Select(t => ThresholdEvaluator.Evaluate(t, report)));
 
         TextReportWriter.Write(report, stdout);

@@ -68,6 +68,68 @@ public sealed class EndToEndTests
         Assert.Contains("FAIL  bad_allowed(up) > 0", stdout.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_WatchMetric_CountsTheMeasuredPhasesOnly()
+    {
+        // The upstream's /metrics counts the requests it served: warm-up requests happen before the first read, so the
+        // increase is exactly the measured requests of both rounds.
+        await using var upstream = await TestUpstream.StartAsync();
+        var dir = Path.Combine(Path.GetTempPath(), $"loadtool-watch-{Guid.NewGuid():N}");
+        var stdout = new StringWriter();
+        try
+        {
+            var exit = await LoadToolApp.RunAsync(
+                ["--target", $"up={upstream.BaseUri}", "--mode", "closed", "--concurrency", "2", "--warmup", "300ms", "--requests", "40",
+                 "--rounds", "2", "--quiet", "--report-dir", dir,
+                 "--watch-metric", $"up={upstream.BaseUri}metrics#test_requests_total",
+                 "--threshold", "watched(up) == 80", "--threshold", "watched(up) < 80"],
+                stdout, new StringWriter(), CancellationToken.None);
+
+            Assert.Equal(1, exit); // the second threshold fails on purpose
+            Assert.True(upstream.Requests > 80, "the warm-up sent requests too");
+            Assert.Contains("PASS  watched(up) == 80  (measured 80)", stdout.ToString(), StringComparison.Ordinal);
+            Assert.Contains("FAIL  watched(up) < 80", stdout.ToString(), StringComparison.Ordinal);
+            var report = JsonReportWriter.Read(await File.ReadAllTextAsync(Path.Combine(dir, "report.json")));
+            var watched = Assert.Single(report.Targets).Watched!;
+            Assert.Equal(80, watched.Delta);
+            Assert.Equal(2, watched.Phases);
+            Assert.Contains("Watched metrics", await File.ReadAllTextAsync(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Run_WatchMetricUnreachable_ThresholdFails()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        var stdout = new StringWriter();
+
+        var exit = await LoadToolApp.RunAsync(
+            ["--target", $"up={upstream.BaseUri}", "--mode", "closed", "--concurrency", "1", "--warmup", "0", "--requests", "5", "--quiet",
+             "--watch-metric", "up=http://127.0.0.1:9/metrics#test_requests_total", "--threshold", "watched(up) == 0"],
+            stdout, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("FAIL  watched(up) == 0  (measured unknown", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WatchedThresholdWithoutWatch_IsAUsageError()
+    {
+        var stderr = new StringWriter();
+
+        var exit = await LoadToolApp.RunAsync(["--target", "up=http://127.0.0.1:9", "--threshold", "watched(up) == 0"], new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("give --watch-metric up=URL#METRIC", stderr.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("p99(up) < 5", "needs a unit")]
     [InlineData("ratio(up,other) >= 1", "no target named 'other'")]

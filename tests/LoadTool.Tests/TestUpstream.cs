@@ -42,6 +42,13 @@ internal sealed class TestUpstream : IAsyncDisposable
         var upstream = new TestUpstream(app);
         app.Run(async context =>
         {
+            if (context.Request.Path == "/metrics")
+            {
+                // A Prometheus exposition for --watch-metric: the requests served so far (this endpoint excluded).
+                await context.Response.WriteAsync($"# HELP test_requests_total Requests.\n# TYPE test_requests_total counter\ntest_requests_total{{kind=\"all\"}} {upstream.Requests}\n");
+                return;
+            }
+
             Interlocked.Increment(ref upstream._requests);
             var now = Stopwatch.GetTimestamp();
             var stallEnd = Interlocked.Read(ref upstream._stallEnd);

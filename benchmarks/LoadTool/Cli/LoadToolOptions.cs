@@ -42,6 +42,7 @@ internal sealed class LoadToolOptions
 
     public string? ReportDirectory { get; set; }
     public List<string> Thresholds { get; } = [];
+    public List<WatchSpec> Watches { get; } = [];
     public bool Quiet { get; set; }
 
     /// <summary>The command line as given (for reports).</summary>

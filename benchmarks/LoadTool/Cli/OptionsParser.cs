@@ -14,6 +14,7 @@ internal static class OptionsParser
         "--max-in-flight", "--warmup", "--duration", "--requests", "--timeout", "--rounds", "--baseline", "--spin-us",
         "--sign-key", "--issuer", "--audience", "--identities", "--trust-domain", "--subject", "--claim",
         "--token-lifetime", "--token-file", "--bad-percent", "--forbidden-path", "--report-dir", "--threshold", "--quiet",
+        "--watch-metric",
     ];
 
     public static LoadToolOptions Parse(IReadOnlyList<string> args)
@@ -120,6 +121,7 @@ internal static class OptionsParser
                     break;
                 case "--report-dir": o.ReportDirectory = value; break;
                 case "--threshold": o.Thresholds.Add(value); break;
+                case "--watch-metric": o.Watches.Add(ParseWatch(value)); break;
                 case "--quiet": o.Quiet = true; break;
             }
         }
@@ -196,6 +198,19 @@ internal static class OptionsParser
             throw new CommandLineException($"--baseline '{o.Baseline}': no --target has that name");
         }
 
+        foreach (var w in o.Watches)
+        {
+            if (o.Targets.All(t => t.Name != w.Target))
+            {
+                throw new CommandLineException($"--watch-metric '{w.Target}=…': no --target has that name");
+            }
+        }
+
+        if (o.Watches.GroupBy(w => w.Target, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new CommandLineException($"--watch-metric: one metric per target ('{twice.Key}' has two)");
+        }
+
         if (o.SignKeyFile is not null && o.TokenFile is not null)
         {
             throw new CommandLineException("give --sign-key or --token-file, not both");
@@ -205,6 +220,34 @@ internal static class OptionsParser
         {
             throw new CommandLineException("--bad-percent needs valid credentials to spoil: give --sign-key or --token-file");
         }
+    }
+
+    /// <summary><c>TARGET=URL#METRIC</c>, e.g. <c>gateway=http://127.0.0.1:9090/metrics#gateway_gc_gen2_collections</c>.</summary>
+    private static WatchSpec ParseWatch(string value)
+    {
+        const string Form = "write TARGET=URL#METRIC, e.g. gateway=http://127.0.0.1:9090/metrics#gateway_gc_gen2_collections";
+        var eq = value.IndexOf('=');
+        var hash = value.LastIndexOf('#');
+        if (eq <= 0 || hash < eq)
+        {
+            throw new CommandLineException($"--watch-metric '{value}': {Form}");
+        }
+
+        var url = value[(eq + 1)..hash];
+        var metric = value[(hash + 1)..];
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CommandLineException($"--watch-metric '{value}': '{url}' is not an http(s) URL; {Form}");
+        }
+
+        var name = metric.Split('{')[0];
+        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] is '_' or ':') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':')
+            || (metric.Contains('{') && !metric.EndsWith('}')))
+        {
+            throw new CommandLineException($"--watch-metric '{value}': '{metric}' is not a Prometheus metric name (optionally with {{labels}}); {Form}");
+        }
+
+        return new WatchSpec(value[..eq], uri, metric);
     }
 
     private static TargetSpec ParseTarget(string value, int index)

@@ -19,6 +19,9 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
     private long _lastTick;
     private bool _lineOpen;
 
+    /// <summary>Target name → its watched metric over the measured phases (filled by <see cref="RunAsync"/>).</summary>
+    public Dictionary<string, Reporting.WatchedMetricReport> Watched { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Target name → its measured phases, one per round.</summary>
     public async Task<Dictionary<string, List<PhaseRecorder>>> RunAsync(CancellationToken cancellation)
     {
@@ -30,6 +33,12 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
         var waiter = new PreciseWaiter(options.SpinMicroseconds);
         var results = options.Targets.ToDictionary(t => t.Name, _ => new List<PhaseRecorder>(), StringComparer.Ordinal);
         using var timer = options.Quiet ? null : new Timer(_ => PrintProgress(final: false), null, 1000, 1000);
+        using var scraper = new MetricScraper();
+        foreach (var w in options.Watches)
+        {
+            Watched[w.Target] = new Reporting.WatchedMetricReport { Metric = w.Metric, Url = w.Url.ToString(), Delta = 0 };
+        }
+
         try
         {
             for (var round = 1; round <= options.Rounds && !cancellation.IsCancellationRequested; round++)
@@ -44,7 +53,25 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
                     }
 
                     var measured = new PhaseRecorder(client.Name, measured: true);
+                    var watch = options.Watches.FirstOrDefault(w => w.Target == client.Name);
+                    var before = watch is null ? null : await scraper.ReadAsync(watch, cancellation).ConfigureAwait(false);
                     await RunPhaseAsync(client, measured, waiter, $"{prefix}{client.Name} measure", cancellation).ConfigureAwait(false);
+                    if (watch is not null)
+                    {
+                        var after = await scraper.ReadAsync(watch, cancellation).ConfigureAwait(false);
+                        var w = Watched[client.Name];
+                        w.Phases++;
+                        if (before is { } b && after is { } a)
+                        {
+                            w.Delta += a - b;
+                        }
+                        else
+                        {
+                            w.FailedReads++;
+                            w.Delta = null; // unknown from now on: a threshold on it fails
+                        }
+                    }
+
                     results[client.Name].Add(measured);
                 }
             }

@@ -4,7 +4,8 @@ using System.Text;
 namespace LoadTool.Reporting;
 
 /// <summary><c>report.csv</c>: one row per target, latencies in ms; Server-Timing stages as extra columns
-/// (<c>stage_NAME_p50_ms</c> …) for every stage any target reported.</summary>
+/// (<c>stage_NAME_p50_ms</c> …) for every stage any target reported; <c>watched_metric</c> and <c>watched_increase</c>
+/// when a target has a <c>--watch-metric</c> (empty increase: a read failed).</summary>
 internal static class CsvReportWriter
 {
     public static string Write(RunReport report)
@@ -21,6 +22,12 @@ internal static class CsvReportWriter
         foreach (var s in stages)
         {
             header.AddRange([$"stage_{s}_p50_ms", $"stage_{s}_p90_ms", $"stage_{s}_p99_ms"]);
+        }
+
+        var watched = report.Targets.Any(t => t.Watched is not null);
+        if (watched)
+        {
+            header.AddRange(["watched_metric", "watched_increase"]);
         }
 
         var sb = new StringBuilder();
@@ -41,6 +48,11 @@ internal static class CsvReportWriter
             {
                 var st = t.Stages.Find(x => x.Name == s);
                 row.AddRange(st is null ? ["", "", ""] : [D(st.P50), D(st.P90), D(st.P99)]);
+            }
+
+            if (watched)
+            {
+                row.AddRange(t.Watched is null ? ["", ""] : [t.Watched.Metric, t.Watched.Delta is { } d ? D(d) : ""]);
             }
 
             sb.AppendLine(string.Join(',', row.Select(Quote)));

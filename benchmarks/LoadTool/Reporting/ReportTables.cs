@@ -56,6 +56,17 @@ internal static class ReportTables
                 }))]));
         }
 
+        if (r.Targets.Any(t => t.Watched is not null))
+        {
+            tables.Add(new ReportTable("Watched metrics (increase over the measured phases only: after − before each, summed)",
+                ["target", "metric", "increase", "measured phases", "failed reads"],
+                [.. r.Targets.Where(t => t.Watched is not null).Select(t => new[]
+                {
+                    t.Name, t.Watched!.Metric, t.Watched.Delta is { } d ? d.ToString("0.###", CultureInfo.InvariantCulture) : "unknown",
+                    N(t.Watched.Phases), N(t.Watched.FailedReads),
+                })]));
+        }
+
         tables.Add(new ReportTable("The tool's own schedule (send lag = actual − intended send time)",
             ["target", "requested/s", "sent/s", "scheduled", "sent", "capped", "lag p50 ms", "lag p99 ms", "lag max ms"],
             [.. r.Targets.Select(t => new[]

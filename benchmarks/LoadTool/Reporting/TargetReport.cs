@@ -39,4 +39,7 @@ internal sealed class TargetReport
     public BadReport Bad { get; set; } = new();
     public List<StageReport> Stages { get; set; } = [];
     public SendReport Send { get; set; } = new();
+
+    /// <summary>The target's watched metric (<c>--watch-metric</c>), if any.</summary>
+    public WatchedMetricReport? Watched { get; set; }
 }

@@ -33,6 +33,7 @@ internal static class ThresholdEvaluator
                 "ok_rps" => Get(0).OkRps,
                 _ => Get(0).FailedRps,
             },
+            ThresholdKind.Watched => Get(0).Watched?.Delta ?? double.NaN,
             ThresholdKind.Percent => Get(0).Requests > 0 ? 100.0 * (Get(0).GoodFailed) / Get(0).Requests : double.NaN,
             _ => t.Metric switch
             {
@@ -52,6 +53,7 @@ internal static class ThresholdEvaluator
         ThresholdKind.Ratio => v.ToString("0.###", CultureInfo.InvariantCulture),
         ThresholdKind.Percent => v.ToString("0.###", CultureInfo.InvariantCulture) + "%",
         ThresholdKind.Rate => v.ToString("0.#", CultureInfo.InvariantCulture),
+        ThresholdKind.Watched => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "unknown (no --watch-metric for the target, or a read failed)",
         _ => v.ToString("0", CultureInfo.InvariantCulture),
     };
 }

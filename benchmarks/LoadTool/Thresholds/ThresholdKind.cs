@@ -17,6 +17,9 @@ internal enum ThresholdKind
     /// <summary><c>errors(T)</c>, <c>failed(T)</c>, <c>good_failed(T)</c>, <c>requests(T)</c>, <c>bad_allowed[(T)]</c>, <c>bad_total[(T)]</c>: counts.</summary>
     Count,
 
+    /// <summary><c>watched(T)</c>: the increase of the target's <c>--watch-metric</c> over the measured phases.</summary>
+    Watched,
+
     /// <summary><c>error_rate(T)</c>: transport errors and non-2xx/3xx of good requests as a share of requests, in %.</summary>
     Percent,
 }

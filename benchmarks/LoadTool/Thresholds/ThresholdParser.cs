@@ -84,6 +84,12 @@ internal static partial class ThresholdParser
             arity = 1;
             targetOptional = metric is "bad_allowed" or "bad_total" or "errors";
         }
+        else if (metric == "watched")
+        {
+            kind = ThresholdKind.Watched;
+            key = metric;
+            arity = 1;
+        }
         else if (metric == "error_rate")
         {
             kind = ThresholdKind.Percent;
@@ -93,7 +99,7 @@ internal static partial class ThresholdParser
         else
         {
             throw Error(expression,
-                $"unknown metric '{metric}'; use {Percentiles}; pNNdiff(A,B); ratio(A,B); {string.Join(", ", RateMetrics)}; {string.Join(", ", CountMetrics)}; error_rate");
+                $"unknown metric '{metric}'; use {Percentiles}; pNNdiff(A,B); ratio(A,B); {string.Join(", ", RateMetrics)}; {string.Join(", ", CountMetrics)}; error_rate; watched");
         }
 
         // Targets: exactly `arity` names, each configured; a single-target metric may omit it when there is one target

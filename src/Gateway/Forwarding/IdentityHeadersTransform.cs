@@ -9,12 +9,18 @@ namespace Gateway.Forwarding;
 /// <see cref="GatewayRequestFeature"/>; inbound headers of the same names were removed by hygiene. Removes the
 /// client's credential unless the config asks to forward it.
 /// </summary>
-/// <param name="routeHasTransforms">The route has transforms of its own (config <c>Transforms</c>), which run before
-/// this one and could have set a header of the same name: then each identity header is removed before it is set. Without
-/// them the upstream request holds only what hygiene let through, so the removal (a header-name parse and a lookup
-/// per header, per request) is skipped.</param>
-internal sealed class IdentityHeadersTransform(ForwardingOptions options, string apiKeyHeader, bool routeHasTransforms = true) : RequestTransform
+/// <param name="replaceExisting">Remove each identity header before setting it. Needed when something else may have
+/// set a header of that name: the route's own transforms (config <c>Transforms</c>, which run before this one), or YARP
+/// itself for a name outside the gateway's reserved <c>X-Workload-</c> prefix (e.g. an <c>X-Forwarded-*</c> name).
+/// Otherwise the upstream request holds only what hygiene let through (every client spelling of these names is
+/// stripped), and the removal (a header-name parse and a lookup per header, per request) is skipped.</param>
+internal sealed class IdentityHeadersTransform(ForwardingOptions options, string apiKeyHeader, bool replaceExisting = true) : RequestTransform
 {
+    /// <summary>Every configured identity header name has the gateway's reserved prefix.</summary>
+    public static bool AllReserved(ForwardingOptions o)
+        => new[] { o.SubjectHeader, o.IssuerHeader, o.AuthMethodHeader, o.TrustDomainHeader, o.TokenIdHeader }
+            .All(n => string.IsNullOrEmpty(n) || n.StartsWith(Pipeline.HygieneMiddleware.IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase));
+
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
         var headers = context.ProxyRequest.Headers;
@@ -47,7 +53,7 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
             throw new InvalidOperationException("forwarding without a verified identity");
         }
 
-        var replace = routeHasTransforms;
+        var replace = replaceExisting;
         Set(headers, options.SubjectHeader, id.Id, replace);
         Set(headers, options.IssuerHeader, id.Issuer, replace);
         Set(headers, options.AuthMethodHeader, id.AuthMethod, replace);

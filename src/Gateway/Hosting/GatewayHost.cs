@@ -115,7 +115,7 @@ public static class GatewayHost
         services.AddReverseProxy()
             .LoadFromMemory(config.Routes, config.Clusters)
             .AddTransforms(t => t.RequestTransforms.Add(new IdentityHeadersTransform(options.Forwarding, options.ApiKeys.Header,
-                routeHasTransforms: t.Route.Transforms is { Count: > 0 })));
+                replaceExisting: t.Route.Transforms is { Count: > 0 } || !IdentityHeadersTransform.AllReserved(options.Forwarding))));
 
         var app = builder.Build();
         var tlsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tls");

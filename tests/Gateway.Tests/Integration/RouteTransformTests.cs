@@ -51,6 +51,14 @@ public sealed class RouteTransformTests(RouteTransformFixture f) : IClassFixture
     }
 
     [Fact]
+    public void IdentityHeaderNamesOutsideTheReservedPrefix_AreAlwaysReplaced()
+    {
+        Assert.True(Gateway.Forwarding.IdentityHeadersTransform.AllReserved(new Gateway.Configuration.ForwardingOptions()));
+        Assert.False(Gateway.Forwarding.IdentityHeadersTransform.AllReserved(new Gateway.Configuration.ForwardingOptions { SubjectHeader = "X-Caller" }));
+        Assert.True(Gateway.Forwarding.IdentityHeadersTransform.AllReserved(new Gateway.Configuration.ForwardingOptions { TokenIdHeader = "" }));
+    }
+
+    [Fact]
     public async Task RouteWithoutTransforms_IdentityHeadersHaveOneValueEach()
     {
         var token = TestKeys.Sign(f.Keys.Rsa1, "RS256", TestKeys.Claims(TestGateway.Issuer, Sub));

@@ -23,6 +23,7 @@ public sealed class ThresholdParserTests
         { "bad_allowed(gateway) == 0", "Count", "bad_allowed", "gateway", "Equal", 0 },
         { "errors(gateway) == 0", "Count", "errors", "gateway", "Equal", 0 },
         { "errors != 3", "Count", "errors", "", "NotEqual", 3 },
+        { "watched(gateway) == 0", "Watched", "watched", "gateway", "Equal", 0 },
         { "rps(gateway) > 1000", "Rate", "rps", "gateway", "Greater", 1000 },
         { "error_rate(gateway) < 1%", "Percent", "error_rate", "gateway", "Less", 1 },
     };
