@@ -7,6 +7,7 @@
 # env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
 #        PROCESS_WARMUP=20s (unmeasured saturating load on each target before the runs)
 #        AUDIT_SINK=none (experiments: the gateway without its audit record; not the budget configuration)
+#        UPSTREAM_CPU=0 (experiment: the upstream on the generator's CPU, so YARP and the gateway have CPU 1 to themselves)
 #        PIN=1 (default on machines with 2+ cores and taskset): the load generator on CPU 0, all servers on CPU 1, so
 #        the generator's own CPU use is not charged to the targets and run-to-run variance drops.
 set -euo pipefail
@@ -25,10 +26,13 @@ echo "== build (Release)"
 dotnet build src/Gateway -c Release --nologo -v q >/dev/null
 dotnet build benchmarks/BareYarp -c Release --nologo -v q >/dev/null
 dotnet build benchmarks/LoadTool -c Release --nologo -v q >/dev/null
-pin_servers=""; pin_load=""
+pin_servers=""; pin_load=""; pin_upstream=""
 if [ "${PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-  pin_servers="taskset -c 1"; pin_load="taskset -c 0"
+  pin_servers="taskset -c 1"; pin_load="taskset -c 0"; pin_upstream="taskset -c 1"
   echo "== pinned: load generator on CPU 0, servers on CPU 1"
+  if [ "${UPSTREAM_CPU:-}" = 0 ]; then   # experiment: the proxy under test alone on its core, the upstream with the generator
+    pin_upstream="taskset -c 0"; echo "== experiment: the upstream on CPU 0 with the load generator"
+  fi
 fi
 # Tiered JIT: by default call counting (the step before a hot method is recompiled optimized) waits until no new
 # method has been compiled for 100 ms. Under saturating load that quiet moment rarely comes, and both YARP and the
@@ -51,7 +55,7 @@ fi
 $gateway validate --config "$work/gateway.json" >/dev/null
 $gateway token --config "$work/gateway.json" --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read > "$work/probe.token"
 
-$bareyarp upstream --listen 127.0.0.1:$up_port & pids+=($!)
+$pin_upstream dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll upstream --listen 127.0.0.1:$up_port & pids+=($!)
 $bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp_port & pids+=($!)
 $gateway run --config "$work/gateway.json" > /dev/null 2> "$out/gateway.log" & pids+=($!)
 for i in $(seq 1 60); do

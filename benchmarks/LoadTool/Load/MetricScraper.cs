@@ -7,7 +7,11 @@ namespace LoadTool.Load;
 /// that name (all label sets); a name with labels (<c>name{a="b"}</c>) reads that one series exactly.</summary>
 internal sealed class MetricScraper : IDisposable
 {
-    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false })
+    {
+        Timeout = TimeSpan.FromSeconds(5),
+        MaxResponseContentBufferSize = 16 * 1024 * 1024,
+    };
 
     /// <summary>The value, or null when the endpoint cannot be read or does not have the metric.</summary>
     public async Task<double?> ReadAsync(WatchSpec spec, CancellationToken cancellation)

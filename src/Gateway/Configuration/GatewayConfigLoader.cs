@@ -106,6 +106,7 @@ public static class GatewayConfigLoader
         ValidateListen(options.Listen, dir, Error, PendingDevFile);
         ValidateIssuers(options, dir, Error, Warn);
         ValidateAudit(options.Audit, Error);
+        ValidateForwarding(options.Forwarding, Error);
         ValidateStrongIdentity(options, Error, Warn);
         var bundleOptions = options.TrustBundles;
         if (devDir is not null)
@@ -531,6 +532,40 @@ public static class GatewayConfigLoader
         if (options.ApiKeys.MaxLifetime <= TimeSpan.Zero || options.ApiKeys.MaxLifetime > TimeSpan.FromDays(366))
         {
             error("Gateway:ApiKeys:MaxLifetime", "ApiKeys.MaxLifetime must be more than zero and at most 366.00:00:00: API keys are long-lived shared secrets, keep them short-lived");
+        }
+    }
+
+    /// <summary>The identity header names: each a valid header name (letters, digits, '-'), none used twice (ignoring case
+    /// and reading '_' as '-', as CGI-style upstreams do): two identity values in one header would leave the upstream to
+    /// pick one. Empty turns a header off.</summary>
+    private static void ValidateForwarding(ForwardingOptions f, Action<string, string> error)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, name) in new[]
+        {
+            ("SubjectHeader", f.SubjectHeader), ("IssuerHeader", f.IssuerHeader), ("AuthMethodHeader", f.AuthMethodHeader),
+            ("TrustDomainHeader", f.TrustDomainHeader), ("TokenIdHeader", f.TokenIdHeader),
+        })
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                continue;
+            }
+
+            if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                error($"Gateway:Forwarding:{key}", $"'{name}' is not usable as an identity header: use a header name of letters, digits and '-' (e.g. X-Workload-Id)");
+                continue;
+            }
+
+            if (seen.TryGetValue(name.Replace('_', '-'), out var other))
+            {
+                error($"Gateway:Forwarding:{key}", $"'{name}' is also Forwarding.{other}: each identity header needs a name of its own");
+                continue;
+            }
+
+            seen[name] = key;
         }
     }
 

@@ -24,7 +24,7 @@ internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true); // the token's bytes do not linger in the shared pool
             }
         }
 

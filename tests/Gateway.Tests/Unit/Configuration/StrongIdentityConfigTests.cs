@@ -179,6 +179,10 @@ public sealed class StrongIdentityConfigTests : IDisposable
     [InlineData("API key header with space", "\"ApiKeys\": { \"Header\": \"X Api\" },", "cannot carry API keys")]
     [InlineData("API key lifetime ten years", "\"ApiKeys\": { \"MaxLifetime\": \"3650.00:00:00\" },", "ApiKeys.MaxLifetime")]
     [InlineData("API key store missing", "\"ApiKeys\": { \"StoreFile\": \"keys.json\" },", "API key store 'keys.json' not found")]
+    [InlineData("identity header used twice", "\"Forwarding\": { \"TokenIdHeader\": \"x-workload-id\" },", "is also Forwarding.SubjectHeader")]
+    [InlineData("identity header used twice with _", "\"Forwarding\": { \"IssuerHeader\": \"X_Workload_Auth_Method\" },", "not usable as an identity header")]
+    [InlineData("identity header with space", "\"Forwarding\": { \"SubjectHeader\": \"X Caller\" },", "not usable as an identity header")]
+    [InlineData("identity header Authorization", "\"Forwarding\": { \"SubjectHeader\": \"Authorization\" },", "not usable as an identity header")]
     public void Load_BadStrongIdentitySetting_Reported(string name, string json, string messagePart)
     {
         _ = name;
