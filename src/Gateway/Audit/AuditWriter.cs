@@ -66,7 +66,7 @@ internal sealed partial class AuditWriter : BackgroundService
 
     private static TaskCompletionSource NewSwap() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ValueTask WriteAsync(AuditRecord record)
+    public ValueTask WriteAsync(in AuditRecord record)
     {
         if (!Enabled)
         {

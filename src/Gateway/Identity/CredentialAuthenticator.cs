@@ -143,7 +143,7 @@ internal sealed class CredentialAuthenticator
                 return (AuthResult.Fail(AuthFailure.AmbiguousCredentials), kind);
             }
 
-            result = _apiKeys.Authenticate(AsString(credential), routeId);
+            result = _apiKeys.Authenticate(credential.Span, routeId);
         }
         else
         {
@@ -172,7 +172,7 @@ internal sealed class CredentialAuthenticator
                 return (AuthResult.Fail(AuthFailure.DpopUrlMismatch, result.IssuerName, result.TokenHash), kind);
             }
 
-            var failure = await _dpop.ValidateAsync(request.Headers["DPoP"], request.Method, target, AsString(credential),
+            var failure = await _dpop.ValidateAsync(request.Headers["DPoP"], request.Method, target, credential.Span,
                 identity.DpopKeyThumbprint, context.RequestAborted).ConfigureAwait(false);
             if (failure != AuthFailure.None)
             {
@@ -266,11 +266,6 @@ internal sealed class CredentialAuthenticator
         credential = t;
         return true;
     }
-
-    /// <summary>The credential as a string: the header's own string when the slice is all of it, else a copy.</summary>
-    private static string AsString(ReadOnlyMemory<char> credential)
-        => System.Runtime.InteropServices.MemoryMarshal.TryGetString(credential, out var text, out var start, out var length)
-            && start == 0 && length == text.Length ? text : credential.ToString();
 
     /// <summary>Validates the connection's client certificate once per TLS connection (the certificate of a
     /// connection never changes) and again when the trust bundles change; expiry is checked on every request.</summary>

@@ -35,6 +35,15 @@ internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
             BitConverter.ToUInt64(hash[24..]));
     }
 
+    /// <summary>The 32 bytes of the hash, in order.</summary>
+    public void CopyTo(Span<byte> destination)
+    {
+        BitConverter.TryWriteBytes(destination, A);
+        BitConverter.TryWriteBytes(destination[8..], B);
+        BitConverter.TryWriteBytes(destination[16..], C);
+        BitConverter.TryWriteBytes(destination[24..], D);
+    }
+
     /// <summary>The first 16 hex digits: enough to correlate audit records, useless to replay.</summary>
     public string ToShortString()
     {

@@ -54,7 +54,7 @@ internal sealed partial class ApiKeyAuthenticator
 
     /// <summary>Checks a presented key for a request on <paramref name="routeId"/> (the matched YARP route; null
     /// is allowed only by a key whose routes are <c>*</c>). A success allocates nothing: the identity is the entry's.</summary>
-    public AuthResult Authenticate(string presentedKey, string? routeId)
+    public AuthResult Authenticate(ReadOnlySpan<char> presentedKey, string? routeId)
     {
         var snapshot = _store.Current;
         if (snapshot is null)

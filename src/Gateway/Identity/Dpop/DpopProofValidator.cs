@@ -85,7 +85,7 @@ internal sealed class DpopProofValidator : IDisposable
     /// <param name="accessToken">The access token of the <c>Authorization: DPoP</c> header.</param>
     /// <param name="expectedJkt">The token's <c>cnf.jkt</c>.</param>
     /// <returns><see cref="AuthFailure.None"/> when the proof is valid and used for the first time.</returns>
-    public ValueTask<AuthFailure> ValidateAsync(StringValues proofHeader, string method, DpopTarget target, string accessToken,
+    public ValueTask<AuthFailure> ValidateAsync(StringValues proofHeader, string method, DpopTarget target, ReadOnlySpan<char> accessToken,
         string expectedJkt, CancellationToken ct)
     {
         var failure = Check(proofHeader, method, target, accessToken, expectedJkt, out var replayKey, out var expires);
@@ -126,7 +126,7 @@ internal sealed class DpopProofValidator : IDisposable
         _ => AuthFailure.ReplayCacheUnavailable,
     };
 
-    private AuthFailure Check(StringValues proofHeader, string method, in DpopTarget target, string accessToken,
+    private AuthFailure Check(StringValues proofHeader, string method, in DpopTarget target, ReadOnlySpan<char> accessToken,
         string expectedJkt, out string? replayKey, out DateTimeOffset expires)
     {
         replayKey = null;
@@ -165,7 +165,7 @@ internal sealed class DpopProofValidator : IDisposable
     }
 
     private AuthFailure CheckJws(string proof, int dot1, int dot2, byte[] buffer, string method, in DpopTarget target,
-        string accessToken, string expectedJkt, out string? replayKey, out DateTimeOffset expires)
+        ReadOnlySpan<char> accessToken, string expectedJkt, out string? replayKey, out DateTimeOffset expires)
     {
         replayKey = null;
         expires = default;
@@ -244,7 +244,7 @@ internal sealed class DpopProofValidator : IDisposable
         }
     }
 
-    private AuthFailure CheckClaims(in DpopClaims claims, JsonElement jwk, string method, in DpopTarget target, string accessToken,
+    private AuthFailure CheckClaims(in DpopClaims claims, JsonElement jwk, string method, in DpopTarget target, ReadOnlySpan<char> accessToken,
         string expectedJkt, out string? replayKey, out DateTimeOffset expires)
     {
         replayKey = null;
@@ -342,30 +342,16 @@ internal sealed class DpopProofValidator : IDisposable
         return typOk && alg != DpopAlgorithm.Unknown && (_allowed & (1 << (int)alg)) != 0 && jwk.ValueKind == JsonValueKind.Object;
     }
 
-    private static bool AthMatches(ReadOnlySpan<byte> ath, string accessToken)
+    private static bool AthMatches(ReadOnlySpan<byte> ath, ReadOnlySpan<char> accessToken)
     {
         if (ath.Length != JwkThumbprint.EncodedLength)
         {
             return false; // lengths are not secret
         }
 
+        // ath = base64url(SHA-256(token)): the token's cache key, which is exactly that hash.
         Span<byte> hash = stackalloc byte[32];
-        var max = Encoding.UTF8.GetMaxByteCount(accessToken.Length);
-        byte[]? rented = null;
-        var bytes = max <= 4096 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            var n = Encoding.UTF8.GetBytes(accessToken, bytes);
-            SHA256.HashData(bytes[..n], hash);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-            }
-        }
-
+        TokenHash.Compute(accessToken).CopyTo(hash);
         Span<byte> expected = stackalloc byte[JwkThumbprint.EncodedLength];
         Base64Url.EncodeToUtf8(hash, expected);
         return CryptographicOperations.FixedTimeEquals(expected, ath);
@@ -391,7 +377,7 @@ internal sealed class DpopProofValidator : IDisposable
         thumbprint.CopyTo(material);
         jti.CopyTo(material[JwkThumbprint.Size..]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(material[..(JwkThumbprint.Size + jti.Length)], hash);
+        Sha256Fast.Hash(material[..(JwkThumbprint.Size + jti.Length)], hash);
         return Base64Url.EncodeToString(hash);
     }
 

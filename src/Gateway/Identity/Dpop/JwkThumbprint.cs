@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Gateway.Identity.Dpop;
@@ -85,7 +84,8 @@ internal static class JwkThumbprint
             }
 
             buffer[n++] = (byte)'}';
-            return SHA256.HashData(buffer[..n], sha256) == Size;
+            Sha256Fast.Hash(buffer[..n], sha256);
+            return true;
         }
         finally
         {
