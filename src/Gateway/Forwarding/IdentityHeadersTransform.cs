@@ -53,18 +53,17 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
             throw new InvalidOperationException("forwarding without a verified identity");
         }
 
-        var replace = replaceExisting;
-        Set(headers, options.SubjectHeader, id.Id, replace);
-        Set(headers, options.IssuerHeader, id.Issuer, replace);
-        Set(headers, options.AuthMethodHeader, id.AuthMethod, replace);
+        Set(headers, options.SubjectHeader, id.Id, replaceExisting);
+        Set(headers, options.IssuerHeader, id.Issuer, replaceExisting);
+        Set(headers, options.AuthMethodHeader, id.AuthMethod, replaceExisting);
         if (id.Spiffe is { } spiffe)
         {
-            Set(headers, options.TrustDomainHeader, spiffe.TrustDomain, replace);
+            Set(headers, options.TrustDomainHeader, spiffe.TrustDomain, replaceExisting);
         }
 
         if (id.TokenId is not null)
         {
-            Set(headers, options.TokenIdHeader, id.TokenId, replace);
+            Set(headers, options.TokenIdHeader, id.TokenId, replaceExisting);
         }
 
         // Obligations of the allow rule: headers the policy asks the gateway to set upstream (names validated by
