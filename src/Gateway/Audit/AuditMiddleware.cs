@@ -1,3 +1,4 @@
+using Gateway.Forwarding;
 using Gateway.Observability;
 using Gateway.Pipeline;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,12 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, 
         try
         {
             await next(context).ConfigureAwait(false);
+            if (feature.UpstreamStartTimestamp != 0)
+            {
+                // Forwarded: a forwarding error (unreachable, timeout) becomes problem+json here, after the pipeline
+                // has returned, so the stages in front of YARP need no async frame of their own.
+                await UpstreamErrors.MapAsync(context, feature).ConfigureAwait(false);
+            }
         }
         catch (Exception) when (!context.Response.HasStarted)
         {

@@ -118,6 +118,12 @@ public static class GatewayHost
                 replaceExisting: t.Route.Transforms is { Count: > 0 } || !IdentityHeadersTransform.AllReserved(options.Forwarding))));
 
         var app = builder.Build();
+
+        // YARP registers ASP.NET Core authorization, so WebApplication would put its AuthorizationMiddleware in front
+        // of every request. The gateway never uses it (access is decided by PolicyStage; route settings that need it
+        // are refused by the config loader), and it costs an async frame per request. This is the key UseAuthorization
+        // itself sets to say "already added"; should it ever change, the middleware comes back as a no-op.
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         var tlsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tls");
         foreach (var source in serverCertificates)
         {

@@ -66,13 +66,17 @@ internal sealed class HygieneMiddleware
         }
 
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
-        if (!PathCanonicalizer.TryCanonicalize(raw, _maxPathLength, out var path, out var reason))
+        if (!PathCanonicalizer.TryCanonicalize(raw, _maxPathLength, out var path, out var reason, request.Path.Value))
         {
             return Reject(context, feature, StatusCodes.Status400BadRequest, reason, "Ambiguous or invalid request path",
                 "The request path is refused rather than guessed at: send a plain, normalized path.");
         }
 
-        request.Path = new PathString(path);
+        if (!ReferenceEquals(path, request.Path.Value))
+        {
+            request.Path = new PathString(path);
+        }
+
         feature.CanonicalPath = path;
 
         // Strip spoofable identity and forwarding headers. Copy the names first: we mutate while scanning.

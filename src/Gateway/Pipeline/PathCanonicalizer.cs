@@ -13,7 +13,9 @@ internal static class PathCanonicalizer
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static bool TryCanonicalize(string rawTarget, int maxLength, out string path, out string reason)
+    /// <param name="decodedPath">The server's own decoding of the path, if any: reused (not copied) when it is the same
+    /// text as the canonical path, as it is for every plain path with a query string.</param>
+    public static bool TryCanonicalize(string rawTarget, int maxLength, out string path, out string reason, string? decodedPath = null)
     {
         path = "";
         var q = rawTarget.IndexOf('?');
@@ -91,7 +93,10 @@ internal static class PathCanonicalizer
         string decoded;
         if (!needsDecode)
         {
-            decoded = raw.ToString();
+            // Nothing to decode: the path is the raw target itself, or the part before '?' (no copy when possible).
+            decoded = q < 0 ? rawTarget
+                : decodedPath is not null && raw.SequenceEqual(decodedPath) ? decodedPath
+                : raw.ToString();
         }
         else
         {

@@ -25,7 +25,7 @@ internal sealed class PolicyStage(PolicyStore store, GatewayMetrics metrics, Tim
             var policyContext = new RequestContext(
                 feature.Identity!.Policy,
                 route.Config.RouteId,
-                NormalizeHost(context.Request.Host.Host),
+                HostOf(context.Request),
                 NormalizeMethod(context.Request.Method),
                 feature.CanonicalPath!,
                 time.GetUtcNow(),
@@ -77,6 +77,27 @@ internal sealed class PolicyStage(PolicyStore store, GatewayMetrics metrics, Tim
         feature.Outcome = "allow";
         feature.UpstreamStartTimestamp = time.GetTimestamp();
         return null;
+    }
+
+    /// <summary>The last Host header seen and its normalized name. A client sends the same Host on every request, and
+    /// taking the name out of "name:port" is a new string each time; one entry, so hostile Host values cannot grow it.</summary>
+    private sealed record HostEntry(string Raw, string Normalized);
+
+    private HostEntry? _lastHost;
+
+    private string HostOf(HttpRequest request)
+    {
+        var host = request.Host;
+        var raw = host.Value ?? "";
+        var last = Volatile.Read(ref _lastHost);
+        if (last is not null && string.Equals(last.Raw, raw, StringComparison.Ordinal))
+        {
+            return last.Normalized;
+        }
+
+        var normalized = NormalizeHost(host.Host);
+        Volatile.Write(ref _lastHost, new HostEntry(raw, normalized));
+        return normalized;
     }
 
     private static string NormalizeHost(string host)

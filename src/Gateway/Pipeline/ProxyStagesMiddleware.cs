@@ -1,35 +1,42 @@
-using Gateway.Forwarding;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Pipeline;
 
 /// <summary>
-/// The stages between route matching and the upstream, in one frame: authenticate (<see cref="AuthenticationStage"/>),
-/// decide (<see cref="PolicyStage"/>), forward (YARP, the next delegate), then map a forwarding error to problem+json
-/// (<see cref="UpstreamErrors"/>). A refusal at any stage ends the request there; nothing is forwarded without an
-/// identity and an allow. One middleware instead of three: one async frame and one feature lookup per request.
+/// The stages between route matching and the upstream: authenticate (<see cref="AuthenticationStage"/>), decide
+/// (<see cref="PolicyStage"/>), then forward (YARP, the next delegate). A refusal at any stage ends the request there;
+/// nothing is forwarded without an identity and an allow. A forwarding error is mapped to problem+json by
+/// <see cref="Audit.AuditMiddleware"/> once the pipeline has returned.
+/// <para>No async frame of its own when authentication completes at once (a cached token, an API key, a certificate):
+/// the forwarding task is returned as it is, which saves an allocation per request on the hot path.</para>
 /// </summary>
 internal sealed class ProxyStagesMiddleware(RequestDelegate next, AuthenticationStage authentication, PolicyStage policy)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.Get<GatewayRequestFeature>()!;
         var route = context.GetReverseProxyFeature().Route;
         feature.RouteId = route.Config.RouteId;
 
-        if (!await authentication.RunAsync(context, feature).ConfigureAwait(false))
+        var authenticated = authentication.RunAsync(context, feature);
+        if (!authenticated.IsCompletedSuccessfully)
         {
-            return;
+            return AuthenticateThenForwardAsync(authenticated, context, feature, route);
         }
 
-        if (policy.Run(context, feature, route) is { } refusal)
-        {
-            await refusal.ConfigureAwait(false);
-            return;
-        }
-
-        await next(context).ConfigureAwait(false);
-        await UpstreamErrors.MapAsync(context, feature).ConfigureAwait(false);
+        return authenticated.Result ? DecideThenForward(context, feature, route) : Task.CompletedTask;
     }
+
+    private async Task AuthenticateThenForwardAsync(ValueTask<bool> authenticated, HttpContext context, GatewayRequestFeature feature, RouteModel route)
+    {
+        if (await authenticated.ConfigureAwait(false))
+        {
+            await DecideThenForward(context, feature, route).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The refusal's task when policy does not allow; otherwise the forwarding.</summary>
+    private Task DecideThenForward(HttpContext context, GatewayRequestFeature feature, RouteModel route)
+        => policy.Run(context, feature, route) ?? next(context);
 }

@@ -44,6 +44,11 @@ public sealed class PolicyLanguageTests : IAsyncLifetime
             when:
               trust_domains: [example.org]
               query: [ { name: dry_run, equals: "true" } ]
+          - id: one-host-only
+            effect: allow
+            match: { routes: [other], paths: ["/hosted/**"], hosts: [api.internal.example.org] }
+            when:
+              trust_domains: [example.org]
           - id: new-deny-in-shadow
             effect: deny
             mode: shadow
@@ -113,6 +118,35 @@ public sealed class PolicyLanguageTests : IAsyncLifetime
         _time.SetUtcNow(Wednesday10.AddHours(8)); // 18:00
         using var afterHours = await _gw.GetAsync("/admin/reports", Token(auditor));
         await ProblemAssert.IsProblemAsync(afterHours, 403, "no_matching_rule");
+    }
+
+    [Fact]
+    public async Task HostRule_AlternatingHostsOnOneConnection_EachRequestDecidedOnItsOwnHost()
+    {
+        // The policy stage remembers the last Host it normalized (no new string per request): a remembered host must
+        // never decide another request. Allowed and refused hosts alternate on one keep-alive connection.
+        var token = Token("spiffe://example.org/ns/shop/sa/web");
+        var cases = new (string Host, int Status)[]
+        {
+            ("api.internal.example.org:8443", 200),
+            ("evil.example.org:8443", 403),
+            ("api.internal.example.org:8443", 200),
+            ("API.Internal.Example.ORG.", 200),
+            ("api.internal.example.org.evil.org", 403),
+            ("api.internal.example.org", 200),
+            ("internal.example.org:8443", 403),
+            ("API.Internal.Example.ORG.", 200),
+            ("evil.example.org:8443", 403),
+        };
+        foreach (var (host, status) in cases)
+        {
+            using var r = await _gw.GetAsync("/hosted/x", token, ("Host", host));
+            Assert.True(status == (int)r.StatusCode, $"Host {host}: expected {status}, got {(int)r.StatusCode}");
+            if (status == 403)
+            {
+                await ProblemAssert.IsProblemAsync(r, 403, "no_matching_rule");
+            }
+        }
     }
 
     [Fact]

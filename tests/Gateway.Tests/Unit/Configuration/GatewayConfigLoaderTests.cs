@@ -421,6 +421,30 @@ public sealed class GatewayConfigLoaderTests : IDisposable
         LoadSingleError(41, 19, "needs an absolute http(s) Address");
     }
 
+    [Theory]
+    [InlineData("AuthorizationPolicy", "\"default\"", "gateway's policy files")]
+    [InlineData("AuthorizationPolicy", "\"anonymous\"", "gateway's policy files")]
+    [InlineData("CorsPolicy", "\"default\"", "CORS")]
+    [InlineData("RateLimiterPolicy", "\"fixed\"", "would not be limited")]
+    [InlineData("OutputCachePolicy", "\"cache\"", "never caches")]
+    [InlineData("TimeoutPolicy", "\"slow\"", "ActivityTimeout")]
+    [InlineData("Timeout", "\"00:00:05\"", "ActivityTimeout")]
+    public void Load_RouteSettingNeedingAnAspNetMiddleware_ReportedAtThatSetting(string setting, string value, string messagePart)
+    {
+        // These YARP settings need an ASP.NET Core middleware the gateway does not run: accepted, they would silently do
+        // nothing (rate limiting, caching) or break every request of the route. Refused, at their position.
+        _folder.Replace("\"Match\": { \"Path\": \"/orders/{**rest}\" }", $"\"{setting}\": {value}, \"Match\": {{ \"Path\": \"/orders/{{**rest}}\" }}");
+
+        var config = GatewayConfigLoader.Load(_folder.Write());
+
+        var error = Assert.Single(Errors(config));
+        Assert.Equal(_folder.ConfigFile, error.File);
+        Assert.Contains($"route 'orders': {setting} is not supported", error.Message, StringComparison.Ordinal);
+        Assert.Contains(messagePart, error.Message, StringComparison.Ordinal);
+        var line = File.ReadAllLines(_folder.ConfigFile)[error.Line - 1];
+        Assert.Equal(line.IndexOf($"\"{setting}\"", StringComparison.Ordinal) + 1, error.Column);
+    }
+
     [Fact]
     public void Load_NoRoutes_ReportsReverseProxy()
     {

@@ -32,6 +32,26 @@ public sealed class PathCanonicalizerTests
         Assert.Equal("", reason);
     }
 
+    [Fact]
+    public void TryCanonicalize_PlainPath_ReusesTheRawTargetOrTheServersPath_NeverAnotherText()
+    {
+        // No copy on the hot path: a plain target is its own canonical path, and with a query string the server's
+        // decoded path is reused when it is the same text.
+        var target = "/orders/42";
+        Assert.True(PathCanonicalizer.TryCanonicalize(target, MaxLength, out var path, out _));
+        Assert.Same(target, path);
+
+        var serverPath = new string("/orders/42".AsSpan());
+        Assert.True(PathCanonicalizer.TryCanonicalize("/orders/42?x=1", MaxLength, out path, out _, serverPath));
+        Assert.Same(serverPath, path);
+
+        // A server path that differs (decoded differently, or stale) is never taken: the canonical text wins.
+        Assert.True(PathCanonicalizer.TryCanonicalize("/orders/42?x=1", MaxLength, out path, out _, "/admin/secrets"));
+        Assert.Equal("/orders/42", path);
+        Assert.True(PathCanonicalizer.TryCanonicalize("/a%20b?x=1", MaxLength, out path, out _, "/a%20b"));
+        Assert.Equal("/a b", path);
+    }
+
     [Theory]
     // Encoded separators: servers disagree on whether they split segments.
     [InlineData("encoded slash lower", "/a%2fb", "encoded_separator")]
