@@ -19,6 +19,7 @@ internal static class CsvReportWriter
         header.AddRange(LatencySummary.Columns.Select(c => c.Key.Replace(".", "_", StringComparison.Ordinal) + "_ms"));
         header.AddRange(["bytes", "bad_total", "bad_allowed", "requested_rate", "send_rate", "capped", "lag_p99_ms", "rps_ratio_vs_baseline"]);
         header.AddRange(LatencySummary.Columns.Select(c => c.Key.Replace(".", "_", StringComparison.Ordinal) + "_diff_ms"));
+        header.AddRange(LatencySummary.Columns.Select(c => c.Key.Replace(".", "_", StringComparison.Ordinal) + "_diff_median_ms"));
         foreach (var s in stages)
         {
             header.AddRange([$"stage_{s}_p50_ms", $"stage_{s}_p90_ms", $"stage_{s}_p99_ms"]);
@@ -44,6 +45,7 @@ internal static class CsvReportWriter
             row.AddRange([I(t.BytesReceived), I(t.Bad.Total), I(t.Bad.Allowed), t.Send.RequestedRate is { } rr ? D(rr) : "", D(t.Send.SendRate), I(t.Send.Capped), D(t.Send.LagP99Ms)]);
             row.Add(t.Name == baseline ? "1" : cmp is null ? "" : D(cmp.ThroughputRatio));
             row.AddRange(LatencySummary.Columns.Select(c => t.Name == baseline ? "0" : cmp is null ? "" : D(cmp.LatencyDiffMs.Get(c.Key) ?? 0)));
+            row.AddRange(LatencySummary.Columns.Select(c => t.Name == baseline ? "0" : cmp?.RoundDiffMedianMs is not { } m ? "" : D(m.Get(c.Key) ?? 0)));
             foreach (var s in stages)
             {
                 var st = t.Stages.Find(x => x.Name == s);

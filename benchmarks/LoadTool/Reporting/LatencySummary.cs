@@ -36,6 +36,38 @@ internal sealed class LatencySummary
         _ => null,
     };
 
+    /// <summary>Pairs round i of <paramref name="a"/> with round i of <paramref name="b"/> and takes, at each percentile,
+    /// the median of the differences (the mean of the middle two for an even count). Null with fewer than two pairs.</summary>
+    public static LatencySummary? MedianRoundDifference(IReadOnlyList<LatencySummary> a, IReadOnlyList<LatencySummary> b)
+    {
+        var n = Math.Min(a.Count, b.Count);
+        if (n < 2)
+        {
+            return null;
+        }
+
+        var diffs = Enumerable.Range(0, n).Select(i => Difference(a[i], b[i])).ToList();
+        double Median(Func<LatencySummary, double> get)
+        {
+            var v = diffs.Select(get).Order().ToArray();
+            return v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
+        }
+
+        return new LatencySummary
+        {
+            P50 = Median(d => d.P50),
+            P75 = Median(d => d.P75),
+            P90 = Median(d => d.P90),
+            P95 = Median(d => d.P95),
+            P99 = Median(d => d.P99),
+            P999 = Median(d => d.P999),
+            P9999 = Median(d => d.P9999),
+            Max = Median(d => d.Max),
+            Mean = Median(d => d.Mean),
+            Count = n,
+        };
+    }
+
     public static LatencySummary Difference(LatencySummary a, LatencySummary b) => new()
     {
         P50 = a.P50 - b.P50,

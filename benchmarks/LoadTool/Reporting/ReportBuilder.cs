@@ -65,6 +65,7 @@ internal static class ReportBuilder
                 ThroughputRatio = Ratio(t.Rps, baseline.Rps),
                 OkThroughputRatio = Ratio(t.OkRps, baseline.OkRps),
                 LatencyDiffMs = LatencySummary.Difference(t.LatencyMs, baseline.LatencyMs),
+                RoundDiffMedianMs = LatencySummary.MedianRoundDifference(t.RoundLatencyMs, baseline.RoundLatencyMs),
             });
         }
     }
@@ -82,6 +83,7 @@ internal static class ReportBuilder
         double? requestedRate = null;
         foreach (var p in phases)
         {
+            r.RoundLatencyMs.Add(Summarize(p.Latency));
             latency.Add(p.Latency);
             lag.Add(p.SendLag);
             foreach (var (stage, h) in p.Stages)

@@ -25,6 +25,24 @@ internal static class ReportTables
                     .. LatencySummary.Columns.Select(col => Signed(c.LatencyDiffMs.Get(col.Key)))])]));
         }
 
+        if (r.Comparisons.Any(c => c.RoundDiffMedianMs is not null))
+        {
+            tables.Add(new ReportTable($"Compared with {r.Comparisons[0].Baseline}, round by round (Δ = median over rounds of target's round i − baseline's round i)",
+                ["target", "rounds", .. LatencySummary.Columns.Select(c => "Δ" + c.Label + " ms")],
+                [.. r.Comparisons.Where(c => c.RoundDiffMedianMs is not null).Select(c => (string[])[
+                    c.Target, N(c.RoundDiffMedianMs!.Count), .. LatencySummary.Columns.Select(col => Signed(c.RoundDiffMedianMs!.Get(col.Key)))])]));
+        }
+
+        if (r.Targets.Any(t => t.RoundLatencyMs.Count > 1))
+        {
+            tables.Add(new ReportTable("Each round on its own",
+                ["target", "round", "requests", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"],
+                [.. r.Targets.SelectMany(t => t.RoundLatencyMs.Select((l, i) => new[]
+                {
+                    t.Name, N(i + 1), N(l.Count), Ms(l.P50), Ms(l.P90), Ms(l.P99), Ms(l.P999), Ms(l.Max),
+                }))]));
+        }
+
         tables.Add(new ReportTable("Responses",
             ["target", "status codes", "transport errors", "good failed", "bytes received", "measured s", "rounds"],
             [.. r.Targets.Select(t => new[]

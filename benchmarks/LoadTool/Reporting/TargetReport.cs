@@ -6,6 +6,9 @@ internal sealed class TargetReport
     public string Name { get; set; } = "";
     public string Url { get; set; } = "";
     public int Rounds { get; set; }
+    /// <summary>Latency of each round's measured phase on its own, in round order (rounds alternate between targets,
+    /// so round i of two targets ran next to each other in time).</summary>
+    public List<LatencySummary> RoundLatencyMs { get; set; } = [];
     public double MeasuredSeconds { get; set; }
 
     /// <summary>Requests that completed: with an HTTP response or with a transport error.</summary>

@@ -26,6 +26,7 @@ internal static class ThresholdEvaluator
         {
             ThresholdKind.Latency => Get(0).LatencyMs.Get(t.Metric) ?? double.NaN,
             ThresholdKind.LatencyDiff => (Get(0).LatencyMs.Get(t.Metric) ?? double.NaN) - (Get(1).LatencyMs.Get(t.Metric) ?? double.NaN),
+            ThresholdKind.LatencyDiffMedian => LatencySummary.MedianRoundDifference(Get(0).RoundLatencyMs, Get(1).RoundLatencyMs)?.Get(t.Metric) ?? double.NaN,
             ThresholdKind.Ratio => Get(1).Rps > 0 ? Get(0).Rps / Get(1).Rps : double.NaN,
             ThresholdKind.Rate => t.Metric switch
             {
@@ -49,7 +50,8 @@ internal static class ThresholdEvaluator
 
     private static string Format(Threshold t, double v) => t.Kind switch
     {
-        ThresholdKind.Latency or ThresholdKind.LatencyDiff => v.ToString("0.###", CultureInfo.InvariantCulture) + "ms",
+        ThresholdKind.LatencyDiffMedian when !double.IsFinite(v) => "unknown (needs --rounds 2 or more)",
+        ThresholdKind.Latency or ThresholdKind.LatencyDiff or ThresholdKind.LatencyDiffMedian => v.ToString("0.###", CultureInfo.InvariantCulture) + "ms",
         ThresholdKind.Ratio => v.ToString("0.###", CultureInfo.InvariantCulture),
         ThresholdKind.Percent => v.ToString("0.###", CultureInfo.InvariantCulture) + "%",
         ThresholdKind.Rate => v.ToString("0.#", CultureInfo.InvariantCulture),

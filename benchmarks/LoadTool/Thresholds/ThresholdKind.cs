@@ -8,6 +8,10 @@ internal enum ThresholdKind
     /// <summary><c>p99diff(A,B)</c>: latency of A minus latency of B at a percentile, compared with a duration.</summary>
     LatencyDiff,
 
+    /// <summary><c>p99diff_median(A,B)</c>: the median over rounds of (A's round i − B's round i) at a percentile; needs
+    /// two rounds or more.</summary>
+    LatencyDiffMedian,
+
     /// <summary><c>ratio(A,B)</c>: throughput (rps) of A divided by that of B.</summary>
     Ratio,
 

@@ -53,7 +53,13 @@ internal static partial class ThresholdParser
         string key;
         int arity;
         bool targetOptional = false;
-        if (metric.EndsWith("diff", StringComparison.Ordinal) && metric.Length > 4)
+        if (metric.EndsWith("diff_median", StringComparison.Ordinal) && metric.Length > 11)
+        {
+            kind = ThresholdKind.LatencyDiffMedian;
+            key = NormalizeLatency(metric[..^11]) ?? throw Error(expression, $"'{metric}': the part before 'diff_median' must be one of {Percentiles}");
+            arity = 2;
+        }
+        else if (metric.EndsWith("diff", StringComparison.Ordinal) && metric.Length > 4)
         {
             kind = ThresholdKind.LatencyDiff;
             key = NormalizeLatency(metric[..^4]) ?? throw Error(expression, $"'{metric}': the part before 'diff' must be one of {Percentiles}");
@@ -99,7 +105,7 @@ internal static partial class ThresholdParser
         else
         {
             throw Error(expression,
-                $"unknown metric '{metric}'; use {Percentiles}; pNNdiff(A,B); ratio(A,B); {string.Join(", ", RateMetrics)}; {string.Join(", ", CountMetrics)}; error_rate; watched");
+                $"unknown metric '{metric}'; use {Percentiles}; pNNdiff(A,B); pNNdiff_median(A,B); ratio(A,B); {string.Join(", ", RateMetrics)}; {string.Join(", ", CountMetrics)}; error_rate; watched");
         }
 
         // Targets: exactly `arity` names, each configured; a single-target metric may omit it when there is one target
@@ -153,6 +159,7 @@ internal static partial class ThresholdParser
         {
             case ThresholdKind.Latency:
             case ThresholdKind.LatencyDiff:
+            case ThresholdKind.LatencyDiffMedian:
                 value = unit switch
                 {
                     "ms" => number,
