@@ -108,7 +108,8 @@ half=$(awk -v r="$yarp_rps" 'BEGIN {printf "%d", r / 2}')
 open=(--mode open --rate "$half" --spin-us 0 --max-in-flight "$open_conn")
 run open-half-rate --target yarp=http://127.0.0.1:$yarp_port --target yarp2=http://127.0.0.1:$yarp2_port --target gateway=http://127.0.0.1:$gw_port \
   --baseline yarp --path /orders/42 --warmup "$warmup" --duration "$duration" --rounds "$open_rounds" --quiet "${ident[@]}" "${open[@]}" \
-  --identities 100 "${watch[@]}" --threshold 'p99diff_median(gateway,yarp) <= 0.5ms' --threshold 'errors(gateway) == 0'
+  --identities 100 "${watch[@]}" --threshold 'p99diff_median(gateway,yarp) <= 0.5ms' --threshold 'errors(gateway) == 0' \
+  --threshold 'failed(gateway) == 0'
 run bad-credentials --target gateway=http://127.0.0.1:$gw_port "${common[@]}" "${ident[@]}" "${open[@]}" \
   --identities 100 --bad-percent 10 --forbidden-path /orders/admin/export --threshold 'bad_allowed == 0' "${watch[@]}"
 g2=$(gen2)
@@ -130,7 +131,7 @@ if [ "${WRK:-1}" = 1 ] && command -v wrk >/dev/null; then
 fi
 
 echo "== summary"
-col() { awk -F, -v t="$2" -v k="$3" 'NR==1 {for (i=1;i<=NF;i++) if ($i==k) c=i} $1==t {print $c}' "$1/report.csv"; }
+col() { awk -F, -v t="$2" -v k="$3" 'NR==1 {for (i=1;i<=NF;i++) if ($i==k) c=i} $1==t {print (c ? $c : "?")}' "$1/report.csv"; }
 o="$out/open-half-rate"
 echo "open loop p99 (ms): yarp $(col "$o" yarp p99_ms), yarp2 $(col "$o" yarp2 p99_ms), gateway $(col "$o" gateway p99_ms);" \
   "gateway - yarp: merged $(col "$o" gateway p99_diff_ms), median of rounds $(col "$o" gateway p99_diff_median_ms);" \

@@ -37,11 +37,13 @@ internal sealed class LatencySummary
     };
 
     /// <summary>Pairs round i of <paramref name="a"/> with round i of <paramref name="b"/> and takes, at each percentile,
-    /// the median of the differences (the mean of the middle two for an even count). Null with fewer than two pairs.</summary>
+    /// the median of the differences (the mean of the middle two for an even count). Null — unknown, so a threshold on
+    /// it fails — with fewer than two rounds, when the two targets ran a different number of rounds, or when a round
+    /// of either recorded no latency (an empty round is not a fast one).</summary>
     public static LatencySummary? MedianRoundDifference(IReadOnlyList<LatencySummary> a, IReadOnlyList<LatencySummary> b)
     {
-        var n = Math.Min(a.Count, b.Count);
-        if (n < 2)
+        var n = a.Count;
+        if (n < 2 || b.Count != n || a.Any(r => r.Count == 0) || b.Any(r => r.Count == 0))
         {
             return null;
         }

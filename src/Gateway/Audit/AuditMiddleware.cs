@@ -29,7 +29,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, 
         try
         {
             await next(context).ConfigureAwait(false);
-            if (feature.UpstreamStartTimestamp != 0)
+            if (feature.Forwarded)
             {
                 // Forwarded: a forwarding error (unreachable, timeout) becomes problem+json here, after the pipeline
                 // has returned, so the stages in front of YARP need no async frame of their own.

@@ -139,7 +139,8 @@ public static class GatewayConfigLoader
             diags.RemoveRange(before, diags.Count - before);
             foreach (var d in yarp)
             {
-                if (!diags.Exists(x => x.Line == d.Line))
+                // Dropped only when an error of ours sits at the same position (a warning there does not explain it).
+                if (!diags.Exists(x => !x.IsWarning && x.File == d.File && x.Line == d.Line && x.Column == d.Column))
                 {
                     diags.Add(d);
                 }

@@ -140,7 +140,13 @@ public static class GatewayHost
         app.UseRouting();
         app.MapReverseProxy(proxy =>
         {
+            // Identity and policy first: nothing below runs for a refused request. Then YARP's own default stages, so
+            // a cluster's SessionAffinity, LoadBalancingPolicy and passive health checks work as YARP documents them
+            // (bare YARP runs the same three; the passive health stage costs an async frame per request).
             proxy.UseMiddleware<ProxyStagesMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
         });
         app.MapFallback(context =>
         {

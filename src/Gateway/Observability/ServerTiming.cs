@@ -14,7 +14,7 @@ internal static class ServerTiming
         var total = time.GetElapsedTime(f.StartTimestamp, now).TotalMilliseconds;
         var inv = CultureInfo.InvariantCulture;
         var s = string.Create(inv, $"auth;dur={f.AuthSeconds * 1000:0.###}, policy;dur={f.PolicySeconds * 1000:0.###}");
-        if (f.UpstreamStartTimestamp != 0)
+        if (f.Forwarded)
         {
             s += string.Create(inv, $", upstream;dur={time.GetElapsedTime(f.UpstreamStartTimestamp, now).TotalMilliseconds:0.###}");
         }

@@ -117,6 +117,8 @@ internal sealed class GatewayRequestFeature : IRequestAttributes
     public string Outcome { get; set; } = "reject";
     public double AuthSeconds { get; set; }
     public double PolicySeconds { get; set; }
-    /// <summary>When forwarding began (0 when the request was not forwarded).</summary>
+    /// <summary>When forwarding began (meaningful only when <see cref="Forwarded"/>).</summary>
     public long UpstreamStartTimestamp { get; set; }
+    /// <summary>Authenticated and allowed: handed to YARP. Forwarding errors are mapped only then.</summary>
+    public bool Forwarded { get; set; }
 }

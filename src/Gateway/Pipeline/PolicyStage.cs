@@ -76,6 +76,7 @@ internal sealed class PolicyStage(PolicyStore store, GatewayMetrics metrics, Tim
 
         feature.Outcome = "allow";
         feature.UpstreamStartTimestamp = time.GetTimestamp();
+        feature.Forwarded = true;
         return null;
     }
 

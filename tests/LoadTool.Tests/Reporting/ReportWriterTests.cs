@@ -133,13 +133,16 @@ public sealed class ReportWriterTests
     [Fact]
     public void MedianRoundDifference_PairsRoundsByIndex_EvenCountTakesTheMiddleTwo()
     {
-        LatencySummary L(double p99) => new() { P99 = p99 };
+        LatencySummary L(double p99) => new() { P99 = p99, Count = 100 };
         var a = new[] { L(5), L(1), L(9), L(2) };
         var b = new[] { L(1), L(1), L(1), L(1) };
 
         // Differences 4, 0, 8, 1 → sorted 0, 1, 4, 8 → (1 + 4) / 2.
         Assert.Equal(2.5, LatencySummary.MedianRoundDifference(a, b)!.P99, 9);
         Assert.Null(LatencySummary.MedianRoundDifference([L(1)], [L(2)]));
+        // Unknown rather than flattering: rounds that do not pair up, or a round that recorded nothing.
+        Assert.Null(LatencySummary.MedianRoundDifference(a, b[..3]));
+        Assert.Null(LatencySummary.MedianRoundDifference(a, [L(1), L(1), new LatencySummary(), L(1)]));
     }
 
     /// <summary>Two targets measured from synthetic recordings: yarp ~0.3 ms, gateway ~0.5 ms with a slow tail, 5 bad

@@ -446,6 +446,23 @@ public sealed class GatewayConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_OneLineConfig_RouteErrorKeptBesideAWarningOnTheSameLine()
+    {
+        // A minified config puts every diagnostic on line 1: an error must not be dropped as a duplicate of a warning.
+        _folder.Config = System.Text.RegularExpressions.Regex.Replace(
+            _folder.Config, "\"Issuers\": \\[.*?\\n    \\],", "\"Issuers\": [ ],", System.Text.RegularExpressions.RegexOptions.Singleline);
+        _folder.Replace("\"Match\": { \"Path\": \"/orders/{**rest}\" }", "\"RateLimiterPolicy\": \"fixed\", \"Match\": { \"Path\": \"/orders/{**rest}\" }");
+        _folder.Config = System.Text.Json.Nodes.JsonNode.Parse(_folder.Config)!.ToJsonString();
+
+        var config = GatewayConfigLoader.Load(_folder.Write());
+
+        Assert.Contains(config.Diagnostics, d => d.IsWarning && d.Line == 1);
+        var error = Assert.Single(Errors(config));
+        Assert.Contains("RateLimiterPolicy is not supported", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Line);
+    }
+
+    [Fact]
     public void Load_NoRoutes_ReportsReverseProxy()
     {
         _folder.Config = System.Text.RegularExpressions.Regex.Replace(
