@@ -22,6 +22,15 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
     /// <summary>Target name → its watched metric over the measured phases (filled by <see cref="RunAsync"/>).</summary>
     public Dictionary<string, Reporting.WatchedMetricReport> Watched { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The targets in the order round <paramref name="round"/> (1-based) runs them: rotated by round − 1.</summary>
+    internal static IEnumerable<T> RoundOrder<T>(IReadOnlyList<T> targets, int round)
+    {
+        for (var k = 0; k < targets.Count; k++)
+        {
+            yield return targets[(k + round - 1) % targets.Count];
+        }
+    }
+
     /// <summary>Target name → its measured phases, one per round.</summary>
     public async Task<Dictionary<string, List<PhaseRecorder>>> RunAsync(CancellationToken cancellation)
     {
@@ -43,7 +52,9 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
         {
             for (var round = 1; round <= options.Rounds && !cancellation.IsCancellationRequested; round++)
             {
-                foreach (var client in clients)
+                // Round r starts with target r−1 (A B C, B C A, C A B …): no target always runs right after the same
+                // other one, whose after-effects (a GC, a JIT burst, sockets closing) would then always fall on it.
+                foreach (var client in RoundOrder(clients, round))
                 {
                     var prefix = options.Rounds > 1 ? $"round {round}/{options.Rounds} " : "";
                     if (options.Warmup > TimeSpan.Zero)
