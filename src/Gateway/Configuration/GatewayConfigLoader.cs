@@ -536,17 +536,13 @@ public static class GatewayConfigLoader
         }
     }
 
-    /// <summary>The identity header names: each a valid header name (letters, digits, '-'), none used twice (ignoring case
-    /// and reading '_' as '-', as CGI-style upstreams do): two identity values in one header would leave the upstream to
-    /// pick one. Empty turns a header off.</summary>
+    /// <summary>The identity header names: each a valid header name (letters, digits, '-'; so no '_' spelling that
+    /// CGI-style upstreams would read as another name), none used twice ignoring case: two identity values in one header
+    /// would leave the upstream to pick one. Empty turns a header off.</summary>
     private static void ValidateForwarding(ForwardingOptions f, Action<string, string> error)
     {
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, name) in new[]
-        {
-            ("SubjectHeader", f.SubjectHeader), ("IssuerHeader", f.IssuerHeader), ("AuthMethodHeader", f.AuthMethodHeader),
-            ("TrustDomainHeader", f.TrustDomainHeader), ("TokenIdHeader", f.TokenIdHeader),
-        })
+        foreach (var (key, name) in f.IdentityHeaders())
         {
             if (string.IsNullOrEmpty(name))
             {
@@ -560,7 +556,7 @@ public static class GatewayConfigLoader
                 continue;
             }
 
-            if (seen.TryGetValue(name.Replace('_', '-'), out var other))
+            if (seen.TryGetValue(name, out var other))
             {
                 error($"Gateway:Forwarding:{key}", $"'{name}' is also Forwarding.{other}: each identity header needs a name of its own");
                 continue;

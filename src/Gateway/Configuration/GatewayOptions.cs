@@ -147,6 +147,14 @@ public sealed class ForwardingOptions
     public string AuthMethodHeader { get; set; } = "X-Workload-Auth-Method";
     public string TrustDomainHeader { get; set; } = "X-Workload-Trust-Domain";
     public string TokenIdHeader { get; set; } = "X-Workload-Token-Id";
+
+    /// <summary>The identity headers, each with the name of its setting; an empty name turns that header off. The one
+    /// list that config validation, hygiene, obligation checks and the identity transform read.</summary>
+    public (string Setting, string Name)[] IdentityHeaders() =>
+    [
+        (nameof(SubjectHeader), SubjectHeader), (nameof(IssuerHeader), IssuerHeader), (nameof(AuthMethodHeader), AuthMethodHeader),
+        (nameof(TrustDomainHeader), TrustDomainHeader), (nameof(TokenIdHeader), TokenIdHeader),
+    ];
     /// <summary>More inbound headers to remove before forwarding (identity headers of other systems).</summary>
     public List<string> StripHeaders { get; set; } = [];
     /// <summary>Forward the client's Authorization header upstream. Off by default: the upstream gets the verified identity, not the credential.</summary>

@@ -21,8 +21,7 @@ internal static class ObligationGuard
     {
         var owned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var h in HygieneMiddleware.ForwardingHeaders.Concat(NeverSettable).Concat(options.Forwarding.StripHeaders)
-                     .Concat([options.Forwarding.SubjectHeader, options.Forwarding.IssuerHeader, options.Forwarding.AuthMethodHeader,
-                         options.Forwarding.TrustDomainHeader, options.Forwarding.TokenIdHeader]))
+                     .Concat(options.Forwarding.IdentityHeaders().Select(h => h.Name)))
         {
             if (!string.IsNullOrWhiteSpace(h))
             {

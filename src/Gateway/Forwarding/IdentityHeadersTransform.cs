@@ -18,8 +18,8 @@ internal sealed class IdentityHeadersTransform(ForwardingOptions options, string
 {
     /// <summary>Every configured identity header name has the gateway's reserved prefix.</summary>
     public static bool AllReserved(ForwardingOptions o)
-        => new[] { o.SubjectHeader, o.IssuerHeader, o.AuthMethodHeader, o.TrustDomainHeader, o.TokenIdHeader }
-            .All(n => string.IsNullOrEmpty(n) || n.StartsWith(Pipeline.HygieneMiddleware.IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase));
+        => o.IdentityHeaders().All(h => string.IsNullOrEmpty(h.Name)
+            || h.Name.StartsWith(Pipeline.HygieneMiddleware.IdentityHeaderPrefix, StringComparison.OrdinalIgnoreCase));
 
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {

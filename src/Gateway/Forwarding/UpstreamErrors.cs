@@ -18,7 +18,6 @@ internal static class UpstreamErrors
 
     private static async Task WriteAsync(HttpContext context, GatewayRequestFeature feature, IForwarderErrorFeature error)
     {
-
         // The client's own faults are not the upstream's: a request body the client broke off or sent malformed is a
         // 400, a client that went away is 499 (nothing is written), so the audit and the metrics blame the right side.
         var (status, reason) = error.Error switch

@@ -6,8 +6,6 @@ namespace Gateway.Identity;
 /// <summary>The SHA-256 of a token, as a value: the cache key and (shortened) the audit handle. Never the token.</summary>
 internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
 {
-    public static TokenHash Compute(string token) => Compute(token.AsSpan());
-
     [System.Runtime.CompilerServices.SkipLocalsInit]
     public static TokenHash Compute(ReadOnlySpan<char> token)
     {

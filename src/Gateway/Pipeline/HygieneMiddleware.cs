@@ -45,7 +45,7 @@ internal sealed class HygieneMiddleware
         _maxPathLength = options.Limits.MaxPathLength;
         var f = options.Forwarding;
         _strip = ForwardingHeaders
-            .Concat([f.SubjectHeader, f.IssuerHeader, f.AuthMethodHeader, f.TrustDomainHeader, f.TokenIdHeader])
+            .Concat(f.IdentityHeaders().Select(h => h.Name))
             .Concat(f.StripHeaders)
             .Where(h => !string.IsNullOrWhiteSpace(h))
             .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
