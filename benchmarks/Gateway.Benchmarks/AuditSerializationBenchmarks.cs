@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Gateway.Audit;
 
@@ -11,17 +10,11 @@ namespace Gateway.Benchmarks;
 public class AuditSerializationBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private Utf8JsonWriter _writer = null!;
     private AuditRecord _record;
 
     [GlobalSetup]
     public void Setup()
     {
-        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions
-        {
-            SkipValidation = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
         _record = new AuditRecord(DateTimeOffset.UtcNow, "0HNQBDI42USBI:00000001", "spiffe://demo.local/ns/shop/sa/frontend",
             "https://dev-issuer.gateway.local", "jwt", "dd286c8208bcc4e7a3a82f3f", "6ba20b1149073f72", "orders", "GET", "127.0.0.1:8080",
             "/orders/42", "allow", "frontend-reads-orders", "allowed_by_rule", 200, 1.873, IPAddress.Loopback)
@@ -34,9 +27,7 @@ public class AuditSerializationBenchmarks
     public int Serialize()
     {
         _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        AuditWriter.Write(_writer, _record);
-        _writer.Flush();
+        AuditJson.WriteLine(_buffer, _record);
         return _buffer.WrittenCount;
     }
 }

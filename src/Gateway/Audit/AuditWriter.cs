@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Gateway.Configuration;
 using Gateway.Observability;
 using Microsoft.Extensions.Hosting;
@@ -8,11 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Audit;
 
 /// <summary>
-/// Writes audit records as JSON lines, off the request thread. A request serializes its record at once (about half a
-/// microsecond, no allocation) into the active one of two byte buffers, under a short lock; the background writer swaps
-/// the buffers every few milliseconds and writes the full one to the sink in one call. No record object outlives its
-/// request: queued records used to survive garbage collections while they waited, and promoting them cost more than
-/// writing them. When <see cref="AuditOptions.Capacity"/> records are waiting, mode <c>drop</c> (default) drops the new
+/// Writes audit records as JSON lines, off the request thread. A request serializes its record at once
+/// (<see cref="AuditJson"/>: about 0.2 µs, no allocation) into the active one of two byte buffers, under a short lock;
+/// the background writer swaps the buffers every few milliseconds and writes the full one to the sink in one call. No
+/// record object outlives its request: queued records used to survive garbage collections while they waited, and
+/// promoting them cost more than writing them. When <see cref="AuditOptions.Capacity"/> records are waiting, mode <c>drop</c> (default) drops the new
 /// record and counts it in <c>gateway_audit_records_total{outcome="dropped"}</c> so that a slow sink never adds latency
 /// or takes the gateway down; mode <c>wait</c> makes the request wait for the next swap so that no record is lost.
 /// </summary>
@@ -33,7 +32,6 @@ internal sealed partial class AuditWriter : BackgroundService
     private readonly Stream? _testSink;
     private readonly Prometheus.Counter.Child _dropped;
     private readonly Prometheus.Counter.Child _written;
-    private readonly Utf8JsonWriter _json;
     private ArrayBufferWriter<byte> _active = new(64 * 1024);
     private ArrayBufferWriter<byte> _standby = new(64 * 1024);
     private int _activeCount;
@@ -52,14 +50,6 @@ internal sealed partial class AuditWriter : BackgroundService
         _capacity = Math.Max(1, _options.Capacity);
         _dropped = metrics.AuditRecords.WithLabels("dropped");
         _written = metrics.AuditRecords.WithLabels("written");
-
-        // Relaxed escaping: the output is JSON lines for machines, never embedded in HTML; control characters and
-        // quotes are still escaped, so a hostile path cannot forge a record.
-        _json = new Utf8JsonWriter(_active, new JsonWriterOptions
-        {
-            SkipValidation = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
     }
 
     public bool Enabled => _options.Sink != "none";
@@ -125,10 +115,7 @@ internal sealed partial class AuditWriter : BackgroundService
             return false;
         }
 
-        _json.Reset(_active);
-        Write(_json, record);
-        _json.Flush();
-        _active.Write("\n"u8);
+        AuditJson.WriteLine(_active, record);
         if (++_activeCount == 1)
         {
             _pending.Release(); // wake the writer for the first record after a swap
@@ -258,76 +245,6 @@ internal sealed partial class AuditWriter : BackgroundService
 
         // Only the writer touches the standby buffer (requests write to the active one), so it is reset outside the lock.
         full.ResetWrittenCount();
-    }
-
-    // Property names encoded once: written per request, they need no escaping check or transcoding.
-    private static readonly JsonEncodedText PTime = JsonEncodedText.Encode("time");
-    private static readonly JsonEncodedText PRequestId = JsonEncodedText.Encode("requestId");
-    private static readonly JsonEncodedText PIdentity = JsonEncodedText.Encode("identity");
-    private static readonly JsonEncodedText PIssuer = JsonEncodedText.Encode("issuer");
-    private static readonly JsonEncodedText PAuthMethod = JsonEncodedText.Encode("authMethod");
-    private static readonly JsonEncodedText PTokenId = JsonEncodedText.Encode("tokenId");
-    private static readonly JsonEncodedText PTokenHash = JsonEncodedText.Encode("tokenHash");
-    private static readonly JsonEncodedText PBinding = JsonEncodedText.Encode("binding");
-    private static readonly JsonEncodedText PRoute = JsonEncodedText.Encode("route");
-    private static readonly JsonEncodedText PMethod = JsonEncodedText.Encode("method");
-    private static readonly JsonEncodedText PHost = JsonEncodedText.Encode("host");
-    private static readonly JsonEncodedText PPath = JsonEncodedText.Encode("path");
-    private static readonly JsonEncodedText PDecision = JsonEncodedText.Encode("decision");
-    private static readonly JsonEncodedText PRule = JsonEncodedText.Encode("rule");
-    private static readonly JsonEncodedText PReason = JsonEncodedText.Encode("reason");
-    private static readonly JsonEncodedText PStatus = JsonEncodedText.Encode("status");
-    private static readonly JsonEncodedText PDurationMs = JsonEncodedText.Encode("durationMs");
-    private static readonly JsonEncodedText PSource = JsonEncodedText.Encode("source");
-    private static readonly JsonEncodedText PShadowDecision = JsonEncodedText.Encode("shadowDecision");
-    private static readonly JsonEncodedText PShadowRule = JsonEncodedText.Encode("shadowRule");
-    private static readonly JsonEncodedText PUnevaluableRules = JsonEncodedText.Encode("unevaluableRules");
-    private static readonly JsonEncodedText PUnevaluableRule = JsonEncodedText.Encode("unevaluableRule");
-    private static readonly JsonEncodedText PRateLimitClass = JsonEncodedText.Encode("rateLimitClass");
-
-    internal static void Write(Utf8JsonWriter w, in AuditRecord r)
-    {
-        w.WriteStartObject();
-        w.WriteString(PTime, r.Time);
-        w.WriteString(PRequestId, r.RequestId);
-        w.WriteString(PIdentity, r.Identity);
-        w.WriteString(PIssuer, r.Issuer);
-        w.WriteString(PAuthMethod, r.AuthMethod);
-        w.WriteString(PTokenId, r.TokenId);
-        w.WriteString(PTokenHash, r.TokenHash);
-        if (r.Binding is not null)
-        {
-            w.WriteString(PBinding, r.Binding);
-        }
-
-        w.WriteString(PRoute, r.Route);
-        w.WriteString(PMethod, r.Method);
-        w.WriteString(PHost, r.Host);
-        w.WriteString(PPath, r.Path);
-        w.WriteString(PDecision, r.Decision);
-        w.WriteString(PRule, r.Rule);
-        w.WriteString(PReason, r.Reason);
-        w.WriteNumber(PStatus, r.Status);
-        w.WriteNumber(PDurationMs, Math.Round(r.DurationMs, 3));
-        w.WriteString(PSource, r.SourceAddress?.ToString());
-        if (r.ShadowDecision is not null)
-        {
-            w.WriteString(PShadowDecision, r.ShadowDecision);
-            w.WriteString(PShadowRule, r.ShadowRule);
-        }
-
-        if (r.UnevaluableRules > 0)
-        {
-            w.WriteNumber(PUnevaluableRules, r.UnevaluableRules);
-            w.WriteString(PUnevaluableRule, r.UnevaluableRule);
-        }
-
-        if (r.RateLimitClass is not null)
-        {
-            w.WriteString(PRateLimitClass, r.RateLimitClass);
-        }
-
-        w.WriteEndObject();
     }
 
     private static partial class Log
