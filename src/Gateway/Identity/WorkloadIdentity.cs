@@ -23,7 +23,9 @@ public sealed class WorkloadIdentity
             : dpopKeyThumbprint is not null ? IdentityBinding.Dpop
             : certificateThumbprint is not null ? IdentityBinding.CertificateBoundToken
             : IdentityBinding.None;
-        Policy = new PolicyIdentity(id, issuer, authMethod, spiffe?.ToString(), spiffe?.TrustDomain, claims,
+        // A SPIFFE subject is the id itself: one string, not a second copy per cached identity.
+        var spiffeText = spiffe?.ToString();
+        Policy = new PolicyIdentity(id, issuer, authMethod, spiffeText == id ? id : spiffeText, spiffe?.TrustDomain, claims,
             senderConstrained: Binding != IdentityBinding.None);
     }
 
