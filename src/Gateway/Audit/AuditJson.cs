@@ -125,7 +125,7 @@ internal static class AuditJson
 
         public void Time(DateTimeOffset time)
         {
-            // Round-trip format, as before: 2026-11-26T09:37:24.9647572+00:00 (33 bytes at most).
+            // Round-trip format with all seven fraction digits: 2026-11-26T09:37:24.9647570+00:00 (33 bytes).
             Utf8Formatter.TryFormat(time, Room(64), out var written, new StandardFormat('O'));
             _pos += written;
         }
@@ -199,8 +199,9 @@ internal static class AuditJson
                 plain = chars.Length;
             }
 
-            // Room for the quotes, the plain prefix as bytes, and the worst case of the rest: six bytes a character.
-            var span = Room(2 + plain + ((chars.Length - plain) * 6));
+            // Room for the quotes, the plain prefix as bytes, and the worst case of the rest: six bytes a character
+            // (in long arithmetic: no value length can make the request wrap around).
+            var span = Room((int)Math.Min(int.MaxValue, 2 + plain + ((long)(chars.Length - plain) * 6)));
             span[0] = (byte)'"';
             Ascii.FromUtf16(chars[..plain], span[1..], out _);
             var n = 1 + plain;

@@ -20,6 +20,11 @@ internal sealed partial class AuditWriter : BackgroundService
     /// <summary>Longest a record waits once the writer is busy; the first record after a quiet spell is written at once.</summary>
     private static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Most bytes waiting in one buffer, whatever <see cref="AuditOptions.Capacity"/> says: a record is about
+    /// 500 bytes, but one with long hostile values escapes to tens of kilobytes, and a slow sink must not let a flood of
+    /// those take the gateway's memory. Past it, records are dropped (mode <c>drop</c>) or wait (mode <c>wait</c>).</summary>
+    internal const int MaxBufferBytes = 32 * 1024 * 1024;
+
     private readonly object _sync = new();
     private readonly SemaphoreSlim _pending = new(0);
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -110,7 +115,7 @@ internal sealed partial class AuditWriter : BackgroundService
     /// <summary>Serializes the record into the active buffer (caller holds the lock); false when it is full or closed.</summary>
     private bool TryAppend(in AuditRecord record)
     {
-        if (_closed || _activeCount >= _capacity)
+        if (_closed || _activeCount >= _capacity || _active.WrittenCount >= MaxBufferBytes)
         {
             return false;
         }

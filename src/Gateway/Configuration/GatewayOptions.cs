@@ -134,6 +134,8 @@ public sealed class AuditOptions
     /// <summary><c>stdout</c> (default), <c>file</c> or <c>none</c>.</summary>
     public string Sink { get; set; } = "stdout";
     public string? Path { get; set; }
+    /// <summary>Most records waiting for the sink; past it, or past 32 MB of waiting records, <see cref="FullMode"/>
+    /// applies.</summary>
     public int Capacity { get; set; } = 10_000;
     /// <summary><c>drop</c> (default: the request never waits; dropped records are counted) or <c>wait</c>
     /// (the request waits for room: no record is lost, latency may rise).</summary>

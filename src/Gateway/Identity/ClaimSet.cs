@@ -43,12 +43,23 @@ internal sealed class ClaimSet : IReadOnlyDictionary<string, string[]>
             _index = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
             for (var i = 0; i < names.Length; i++)
             {
-                _index[names[i]] = i;
+                if (!_index.TryAdd(names[i], i))
+                {
+                    throw new ArgumentException($"Claim '{names[i]}' appears twice.", nameof(names));
+                }
+            }
+        }
+        else
+        {
+            for (var i = 1; i < names.Length; i++)
+            {
+                if (Array.IndexOf(names, names[i], 0, i) >= 0)
+                {
+                    throw new ArgumentException($"Claim '{names[i]}' appears twice.", nameof(names));
+                }
             }
         }
     }
-
-    public static ClaimSet Empty { get; } = new([], []);
 
     /// <summary>The shared instance of a well-known claim name, or the name itself.</summary>
     public static string Name(string name) => WellKnownNames.TryGetValue(name, out var known) ? known : name;
@@ -57,9 +68,10 @@ internal sealed class ClaimSet : IReadOnlyDictionary<string, string[]>
 
     public string[] this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
-    public IEnumerable<string> Keys => _names;
+    // Enumerated, never the arrays themselves: a caller cannot change a cached identity's claims.
+    public IEnumerable<string> Keys => _names.Select(static n => n);
 
-    public IEnumerable<string[]> Values => _values;
+    public IEnumerable<string[]> Values => _values.Select(static v => v);
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;
 

@@ -75,6 +75,35 @@ public sealed class AuditWriterTests
     }
 
     [Fact]
+    public async Task DropMode_HugeRecords_ByteCapDropsBeforeTheRecordCount()
+    {
+        var dir = Directory.CreateTempSubdirectory("gw-audit-");
+        try
+        {
+            var metrics = new GatewayMetrics();
+            var writer = new AuditWriter(Config(dir.FullName, new AuditOptions { Sink = "stdout", Capacity = 1_000_000 }), metrics,
+                NullLogger<AuditWriter>.Instance);
+            // Not started: nothing drains. Each record escapes 8,000 control characters to 48 KB.
+            var hostile = "/" + new string('\u0001', 8000);
+            for (var i = 0; i < 1000; i++)
+            {
+                await writer.WriteAsync(Record(hostile));
+            }
+
+            // Records are taken while the buffer holds less than the cap: the count is the cap over one record's size,
+            // rounded up, far below Capacity.
+            var one = new System.Buffers.ArrayBufferWriter<byte>();
+            AuditJson.WriteLine(one, Record(hostile));
+            var expected = (AuditWriter.MaxBufferBytes + one.WrittenCount - 1) / one.WrittenCount;
+            Assert.Equal(1000 - expected, metrics.AuditRecords.WithLabels("dropped").Value);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public async Task WaitMode_FullBuffer_RequestWaitsForTheWriter_NothingLost()
     {
         var dir = Directory.CreateTempSubdirectory("gw-audit-");

@@ -141,6 +141,8 @@ public sealed class AuditJsonTests
     [InlineData(0.305, "0.305")]
     [InlineData(12345.6789, "12345.679")]
     [InlineData(double.NaN, "null")]
+    [InlineData(double.PositiveInfinity, "null")]
+    [InlineData(2e12, "null")]
     [InlineData(-1, "null")]
     public void WriteLine_Duration_MillisecondsToTheMicrosecond(double ms, string expected)
     {
@@ -154,6 +156,7 @@ public sealed class AuditJsonTests
     [InlineData("10.1.2.3")]
     [InlineData("::1")]
     [InlineData("fe80::1ff:fe23:4567:890a%3")]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%4294967295")]
     [InlineData("::ffff:192.0.2.1")]
     public void WriteLine_SourceAddress_AsText(string address)
     {
@@ -191,6 +194,61 @@ public sealed class AuditJsonTests
         {
             var path = JsonDocument.Parse(lines[i]).RootElement.GetProperty("path").GetString();
             Assert.Equal(Scrub(values[i]), path);
+        }
+    }
+
+    [Fact]
+    public void WriteLine_SpansOfExactlyTheSizeAsked_NeverWritesPastOne()
+    {
+        // A buffer writer that hands out exactly what was asked for, poisoned, and checks every Advance: an
+        // under-estimated worst case or a wrong Advance fails here, where a generous ArrayBufferWriter would hide it.
+        var random = new Random(11);
+        for (var i = 0; i < 300; i++)
+        {
+            var chars = new char[random.Next(0, 600)];
+            for (var j = 0; j < chars.Length; j++)
+            {
+                chars[j] = random.Next(4) switch
+                {
+                    0 => (char)random.Next(0, 0x20),
+                    1 => (char)random.Next(0xD800, 0xE000),
+                    2 => "\"\\"[random.Next(2)],
+                    _ => (char)random.Next(0x20, 0x10000),
+                };
+            }
+
+            var value = new string(chars);
+            var exact = new ExactWriter();
+            AuditJson.WriteLine(exact, Record(path: value, host: value, identity: value) with { RateLimitClass = value, ShadowDecision = "deny", ShadowRule = value });
+
+            var json = Parse(exact.Written.ToArray());
+            Assert.Equal(Scrub(value), json.GetProperty("path").GetString());
+            Assert.Equal(Scrub(value), json.GetProperty("rateLimitClass").GetString());
+        }
+    }
+
+    private sealed class ExactWriter : IBufferWriter<byte>
+    {
+        private const byte Poison = 0xFF;
+        private byte[] _span = [];
+
+        public List<byte> Written { get; } = [];
+
+        public void Advance(int count)
+        {
+            Assert.InRange(count, 0, _span.Length);
+            Assert.DoesNotContain(Poison, _span[..count]);
+            Written.AddRange(_span[..count]);
+            _span = [];
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => throw new NotSupportedException();
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            _span = new byte[Math.Max(sizeHint, 1)];
+            Array.Fill(_span, Poison);
+            return _span;
         }
     }
 

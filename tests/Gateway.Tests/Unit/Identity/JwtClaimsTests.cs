@@ -117,11 +117,35 @@ public sealed class JwtClaimsTests : IAsyncDisposable
         Assert.Same(_options.Issuer, c1["iss"][0]);
         Assert.Same(_options.Audiences[1], c1["aud"][0]);
         Assert.Same(first.Id, c1["sub"][0]);
-        Assert.Same(first.TokenId, c1["jti"][0]);
         Assert.Same(first.Id, first.Policy.SpiffeId);
         Assert.Same(_options.TrustDomains[0], first.Spiffe!.Value.TrustDomain);
         Assert.Same(c1.Keys.First(k => k == "exp"), c2.Keys.First(k => k == "exp"));
         Assert.NotSame(first, second);
+    }
+
+    [Fact]
+    public async Task Claims_NamesDifferingInCase_ScopeAsArray_ManyClaims_KeptApart()
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["Role"] = "admin",
+            ["role"] = "reader",
+            ["scope"] = new[] { "a.read b.read", "c.read" },
+        };
+        for (var i = 0; i < 30; i++)
+        {
+            claims["extra" + i] = "v" + i;
+        }
+
+        var identity = await AuthenticateAsync(claims);
+
+        var c = identity.Policy.Claims;
+        Assert.Equal(["admin"], c["Role"]);
+        Assert.Equal(["reader"], c["role"]);
+        Assert.Equal(["a.read", "b.read", "c.read"], c["scope"]);
+        Assert.Equal(["v29"], c["extra29"]);
+        Assert.Equal(["gateway"], c["aud"]);
+        Assert.False(c.ContainsKey("ROLE"));
     }
 
     [Fact]
@@ -141,5 +165,8 @@ public sealed class JwtClaimsTests : IAsyncDisposable
         Assert.Throws<KeyNotFoundException>(() => set["nope"]);
         Assert.Equal(names, set.Keys);
         Assert.Throws<ArgumentException>(() => new ClaimSet(names, values[..3]));
+        Assert.Throws<ArgumentException>(() => new ClaimSet([.. names, "claim3"], [.. values, ["again"]]));
+        Assert.Throws<ArgumentException>(() => new ClaimSet(["a", "b", "a"], [["1"], ["2"], ["3"]]));
+        Assert.IsNotType<string[]>(set.Keys);
     }
 }
