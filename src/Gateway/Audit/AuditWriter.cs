@@ -11,9 +11,10 @@ namespace Gateway.Audit;
 /// (<see cref="AuditJson"/>: about 0.2 µs, no allocation) into the active one of two byte buffers, under a short lock;
 /// the background writer swaps the buffers every few milliseconds and writes the full one to the sink in one call. No
 /// record object outlives its request: queued records used to survive garbage collections while they waited, and
-/// promoting them cost more than writing them. When <see cref="AuditOptions.Capacity"/> records are waiting, mode <c>drop</c> (default) drops the new
-/// record and counts it in <c>gateway_audit_records_total{outcome="dropped"}</c> so that a slow sink never adds latency
-/// or takes the gateway down; mode <c>wait</c> makes the request wait for the next swap so that no record is lost.
+/// promoting them cost more than writing them. When <see cref="AuditOptions.Capacity"/> records (or
+/// <see cref="MaxBufferBytes"/>) are waiting, mode <c>drop</c> (default) drops the new record and counts it in
+/// <c>gateway_audit_records_total{outcome="dropped"}</c> so that a slow sink never adds latency or takes the gateway
+/// down; mode <c>wait</c> makes the request wait for the next swap so that no record is lost.
 /// </summary>
 internal sealed partial class AuditWriter : BackgroundService
 {
