@@ -12,6 +12,16 @@ if (args[0] != "run")
     return LoadToolApp.ExitUsage;
 }
 
+// Socket completions run on the thread that polls for them instead of hopping to the thread pool. Measured against bare
+// YARP at saturation, the generator pinned to one core: 40 µs of the tool's CPU per request without it (mostly thread-pool
+// wake-ups and spinning), 15-17 µs with it (wrk: 11 µs), and 3-5 % more requests per second from the same server.
+// With it on, .NET polls with one thread per core, so a machine with more cores is not limited to one. Set the variable
+// to 0 to turn it off. It must be set before the first socket is created, which is why it is here.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
