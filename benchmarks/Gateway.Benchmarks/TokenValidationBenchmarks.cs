@@ -17,7 +17,7 @@ namespace Gateway.Benchmarks;
 [MemoryDiagnoser]
 public class TokenValidationBenchmarks
 {
-    private const string Issuer = "https://issuer.bench";
+    internal const string Issuer = "https://issuer.bench";
     private JwtAuthenticator _cached = null!;
     private JwtAuthenticator _uncached = null!;
     private string _rs256 = null!;
@@ -57,7 +57,9 @@ public class TokenValidationBenchmarks
     [Benchmark]
     public bool FullValidation_ES256() => _uncached.AuthenticateAsync(_es256).AsTask().Result.Succeeded;
 
-    private static JwtAuthenticator Build(string jwks, int cacheEntries)
+    /// <summary>The authenticator as the gateway builds it: one issuer (<see cref="Issuer"/>, audience <c>gateway</c>, trust
+    /// domain <c>bench.local</c>) with the keys of <paramref name="jwks"/>, and a token cache of that many entries.</summary>
+    internal static JwtAuthenticator Build(string jwks, int cacheEntries)
     {
         var metrics = new GatewayMetrics();
         var manager = new IssuerKeyManager(new StaticKeySource(jwks), "bench", TimeSpan.FromHours(1), TimeSpan.FromSeconds(5),
@@ -75,7 +77,8 @@ public class TokenValidationBenchmarks
             TimeProvider.System, 8192);
     }
 
-    private static string Mint(SecurityKey key, string alg)
+    /// <summary>A service token like the load tool's: SPIFFE subject, audience, scope, jti, 50 minutes.</summary>
+    internal static string Mint(SecurityKey key, string alg, string subject = "spiffe://bench.local/ns/a/sa/b", string jti = "1")
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -85,7 +88,7 @@ public class TokenValidationBenchmarks
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(50),
-            Claims = new Dictionary<string, object> { ["sub"] = "spiffe://bench.local/ns/a/sa/b", ["jti"] = "1", ["scope"] = "a b" },
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["jti"] = jti, ["scope"] = "a b" },
             SigningCredentials = new SigningCredentials(key, alg),
         });
     }

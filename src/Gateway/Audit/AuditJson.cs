@@ -28,38 +28,24 @@ internal static class AuditJson
         var w = new LineWriter(output);
         w.Raw("{\"time\":\""u8);
         w.Time(r.Time);
-        w.Raw("\",\"requestId\":"u8);
-        w.String(r.RequestId);
-        w.Raw(",\"identity\":"u8);
-        w.String(r.Identity);
-        w.Raw(",\"issuer\":"u8);
-        w.String(r.Issuer);
-        w.Raw(",\"authMethod\":"u8);
-        w.String(r.AuthMethod);
-        w.Raw(",\"tokenId\":"u8);
-        w.String(r.TokenId);
-        w.Raw(",\"tokenHash\":"u8);
-        w.String(r.TokenHash);
+        w.Property("\",\"requestId\":"u8, r.RequestId);
+        w.Property(",\"identity\":"u8, r.Identity);
+        w.Property(",\"issuer\":"u8, r.Issuer);
+        w.Property(",\"authMethod\":"u8, r.AuthMethod);
+        w.Property(",\"tokenId\":"u8, r.TokenId);
+        w.Property(",\"tokenHash\":"u8, r.TokenHash);
         if (r.Binding is not null)
         {
-            w.Raw(",\"binding\":"u8);
-            w.String(r.Binding);
+            w.Property(",\"binding\":"u8, r.Binding);
         }
 
-        w.Raw(",\"route\":"u8);
-        w.String(r.Route);
-        w.Raw(",\"method\":"u8);
-        w.String(r.Method);
-        w.Raw(",\"host\":"u8);
-        w.String(r.Host);
-        w.Raw(",\"path\":"u8);
-        w.String(r.Path);
-        w.Raw(",\"decision\":"u8);
-        w.String(r.Decision);
-        w.Raw(",\"rule\":"u8);
-        w.String(r.Rule);
-        w.Raw(",\"reason\":"u8);
-        w.String(r.Reason);
+        w.Property(",\"route\":"u8, r.Route);
+        w.Property(",\"method\":"u8, r.Method);
+        w.Property(",\"host\":"u8, r.Host);
+        w.Property(",\"path\":"u8, r.Path);
+        w.Property(",\"decision\":"u8, r.Decision);
+        w.Property(",\"rule\":"u8, r.Rule);
+        w.Property(",\"reason\":"u8, r.Reason);
         w.Raw(",\"status\":"u8);
         w.Integer(r.Status);
         w.Raw(",\"durationMs\":"u8);
@@ -68,24 +54,20 @@ internal static class AuditJson
         w.Address(r.SourceAddress);
         if (r.ShadowDecision is not null)
         {
-            w.Raw(",\"shadowDecision\":"u8);
-            w.String(r.ShadowDecision);
-            w.Raw(",\"shadowRule\":"u8);
-            w.String(r.ShadowRule);
+            w.Property(",\"shadowDecision\":"u8, r.ShadowDecision);
+            w.Property(",\"shadowRule\":"u8, r.ShadowRule);
         }
 
         if (r.UnevaluableRules > 0)
         {
             w.Raw(",\"unevaluableRules\":"u8);
             w.Integer(r.UnevaluableRules);
-            w.Raw(",\"unevaluableRule\":"u8);
-            w.String(r.UnevaluableRule);
+            w.Property(",\"unevaluableRule\":"u8, r.UnevaluableRule);
         }
 
         if (r.RateLimitClass is not null)
         {
-            w.Raw(",\"rateLimitClass\":"u8);
-            w.String(r.RateLimitClass);
+            w.Property(",\"rateLimitClass\":"u8, r.RateLimitClass);
         }
 
         w.Raw("}\n"u8);
@@ -182,6 +164,13 @@ internal static class AuditJson
             address.TryFormat(span[1..], out var written);
             span[1 + written] = (byte)'"';
             _pos += written + 2;
+        }
+
+        /// <summary>A <c>,"name":</c> prefix (pre-encoded) and the value as a JSON string.</summary>
+        public void Property(ReadOnlySpan<byte> prefix, string? value)
+        {
+            Raw(prefix);
+            String(value);
         }
 
         public void String(string? value)

@@ -17,13 +17,13 @@ internal sealed class ClaimSet : IReadOnlyDictionary<string, string[]>
 
     /// <summary>Claim names of JWT, OIDC and common identity providers, one instance each: names parsed from every
     /// token are replaced by these, so a cached identity does not hold its own copies of "iss", "sub", "exp"…</summary>
-    private static readonly FrozenDictionary<string, string> WellKnownNames = new[]
+    private static readonly FrozenSet<string> WellKnownNames = new[]
     {
         "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope", "scp", "azp", "client_id", "cnf", "typ", "sid",
         "auth_time", "acr", "amr", "roles", "groups", "email", "email_verified", "name", "preferred_username", "tid",
         "oid", "appid", "appidacr", "azpacr", "idp", "ver", "uti", "rh", "nonce", "at_hash", "act", "may_act", "tenant",
         "namespace", "service_account",
-    }.ToFrozenDictionary(n => n, n => n, StringComparer.Ordinal);
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly string[] _names;
     private readonly string[][] _values;

