@@ -9,6 +9,9 @@
 #        PROCESS_WARMUP=20s (unmeasured saturating load on each target before the runs)
 #        AUDIT_SINK=none (experiments: the gateway without its audit record; not the budget configuration)
 #        UPSTREAM_CPU=0 (experiment: the upstream on the generator's CPU, so YARP and the gateway have CPU 1 to themselves)
+#        SCHEDULING=inline (default): where requests run in bare YARP, the upstream and the gateway (Listen.Scheduling):
+#        on the socket's I/O thread, the gateway's default. SCHEDULING=threadpool: ASP.NET Core's default hand-off, for all.
+#        Both proxies always run the same scheduling, so the ratios measure identity, policy and audit, not the transport.
 #        PIN=1 (default on machines with 2+ cores and taskset): the load generator on CPU 0, all servers on CPU 1, so
 #        the generator's own CPU use is not charged to the targets and run-to-run variance drops.
 set -euo pipefail
@@ -44,12 +47,17 @@ fi
 export DOTNET_TC_CallCountingDelayMs=0
 gateway="$pin_servers dotnet src/Gateway/bin/Release/net10.0/Gateway.dll"
 bareyarp="$pin_servers dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll"
+scheduling=${SCHEDULING:-inline}
+case "$scheduling" in inline|threadpool) ;; *) echo "SCHEDULING must be inline or threadpool"; exit 2;; esac
+echo "== scheduling: $scheduling (bare YARP, the upstream and the gateway)"
 loadtool="$pin_load dotnet benchmarks/LoadTool/bin/Release/net10.0/loadtool.dll"
 wrk="$pin_load wrk"
 
 echo "== config: $rules rules, 101 routes"
 benchmarks/scripts/make-bench-config.sh "$work" $gw_port $admin_port $up_port "$rules"
 sed -i 's/"ServerTiming": true/"ServerTiming": false/' "$work/gateway.json"
+sed -i "s|\"Listen\": { |\"Listen\": { \"Scheduling\": \"$scheduling\", |" "$work/gateway.json"
+grep -q "\"Scheduling\": \"$scheduling\"" "$work/gateway.json" || { echo "could not set Listen.Scheduling in the bench config"; exit 1; }
 if [ -n "${AUDIT_SINK:-}" ]; then   # experiments only: e.g. AUDIT_SINK=none to see what the audit record costs
   sed -i "s/\"Sink\": \"file\"/\"Sink\": \"$AUDIT_SINK\"/" "$work/gateway.json"
   echo "== experiment: audit sink $AUDIT_SINK"
@@ -57,11 +65,11 @@ fi
 $gateway validate --config "$work/gateway.json" >/dev/null
 $gateway token --config "$work/gateway.json" --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read > "$work/probe.token"
 
-$pin_upstream dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll upstream --listen 127.0.0.1:$up_port & pids+=($!)
-$bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp_port & pids+=($!)
+$pin_upstream dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll upstream --listen 127.0.0.1:$up_port --scheduling "$scheduling" & pids+=($!)
+$bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp_port --scheduling "$scheduling" & pids+=($!)
 # A second, identical bare YARP: the open-loop comparison's control. What separates it from the first is noise (the
 # machine, the scheduler, GC timing), so its difference says how small a latency difference this run can resolve.
-$bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp2_port & pids+=($!)
+$bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp2_port --scheduling "$scheduling" & pids+=($!)
 $gateway run --config "$work/gateway.json" > /dev/null 2> "$out/gateway.log" & pids+=($!)
 for i in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$admin_port/readyz" >/dev/null && curl -sf "http://127.0.0.1:$yarp_port/orders/1" >/dev/null \

@@ -7,7 +7,9 @@ namespace BareYarp;
 /// The floor the gateway is measured against, and the upstream both stand in front of:
 /// <c>bareyarp proxy --config FILE --listen 127.0.0.1:5090</c> is plain YARP with the same ReverseProxy section as the
 /// gateway (no identity, no policy, no audit); <c>bareyarp upstream --listen 127.0.0.1:5081</c> answers every request
-/// at once with a small fixed body.
+/// at once with a small fixed body. <c>--scheduling inline</c> runs requests on the socket's I/O thread, as the gateway
+/// does by default (its <c>Listen.Scheduling</c>); <c>threadpool</c> (the default here) is ASP.NET Core's hand-off to the
+/// thread pool.
 /// </summary>
 public static class Program
 {
@@ -15,13 +17,28 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bareyarp proxy --config FILE --listen IP:PORT | bareyarp upstream --listen IP:PORT");
+            Console.Error.WriteLine("usage: bareyarp proxy --config FILE --listen IP:PORT | bareyarp upstream --listen IP:PORT  [--scheduling threadpool|inline]");
             return 2;
         }
 
         var listen = IPEndPoint.Parse(Arg(args, "--listen") ?? "127.0.0.1:5090");
+        var scheduling = Arg(args, "--scheduling") ?? "threadpool";
+        if (scheduling is not ("threadpool" or "inline"))
+        {
+            Console.Error.WriteLine($"--scheduling '{scheduling}' is unknown: use threadpool or inline");
+            return 2;
+        }
+
+        var inline = scheduling == "inline";
+        if (inline && Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+        {
+            // Read once, when the first socket is made: the same set-up as the gateway's Program.PrepareSocketEngine.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = inline);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

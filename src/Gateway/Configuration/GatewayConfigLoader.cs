@@ -274,6 +274,10 @@ public static class GatewayConfigLoader
         }
 
         Port(CheckListenUrl(listen.Admin, "Gateway:Listen:Admin", "http", error), "Gateway:Listen:Admin");
+        if (listen.Scheduling is not (IoScheduling.Inline or IoScheduling.ThreadPool))
+        {
+            error("Gateway:Listen:Scheduling", $"Scheduling '{listen.Scheduling}' is unknown: use {IoScheduling.Inline} or {IoScheduling.ThreadPool}");
+        }
 
         for (var i = 0; i < listen.Tls.Count; i++)
         {

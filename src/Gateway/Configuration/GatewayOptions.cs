@@ -99,6 +99,24 @@ public sealed class ListenOptions
     public string Admin { get; set; } = "http://127.0.0.1:9090";
     /// <summary>HTTPS listeners of the public side (HTTP/1.1 and HTTP/2), each with its client-certificate mode.</summary>
     public List<TlsListenerOptions> Tls { get; set; } = [];
+    /// <summary>Where a request runs. <c>inline</c> (default): on the I/O thread its socket event arrived on, one event
+    /// loop per core as in Envoy or HAProxy, with no hand-off to the thread pool: the gateway's request path never
+    /// blocks a thread (its waits are asynchronous: upstream, key fetches, the store), and the hand-offs cost more than
+    /// the work (benchmarks/README.md: about a fifth of the CPU per proxied request). Sets Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c> and, unless already set, <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>.
+    /// <c>threadpool</c>: ASP.NET Core's default, every request handed to the thread pool; choose it if you add
+    /// code that blocks a thread. Read at start.</summary>
+    public string Scheduling { get; set; } = IoScheduling.Inline;
+}
+
+/// <summary>The values of <see cref="ListenOptions.Scheduling"/>.</summary>
+public static class IoScheduling
+{
+    public const string Inline = "inline";
+    public const string ThreadPool = "threadpool";
+    /// <summary>The environment variable that makes .NET's socket engine run completions on its event threads
+    /// (read once, when the process first uses a socket).</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 }
 
 public sealed class IssuerOptions

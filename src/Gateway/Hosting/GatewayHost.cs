@@ -55,6 +55,9 @@ public static class GatewayHost
         var serverCertificates = options.Listen.Tls
             .Select(t => new ServerCertificateSource(config.Resolve(t.CertificateFile), config.Resolve(t.KeyFile)))
             .ToList();
+        // Listen.Scheduling: inline runs each request on its socket's I/O thread (Program sets the matching socket
+        // engine variable before the first socket is made); threadpool is ASP.NET Core's default hand-off.
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = options.Listen.Scheduling == IoScheduling.Inline);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

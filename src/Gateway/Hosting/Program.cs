@@ -206,6 +206,18 @@ public static class Program
     private static string DevDirectory(LoadedConfig config)
         => Path.GetFullPath(Path.Combine(config.ConfigDirectory, config.Options.DevIssuer.KeyDirectory));
 
+    /// <summary>For <c>Listen.Scheduling: inline</c>, .NET's socket engine must also run completions on its event
+    /// threads instead of queueing them to the thread pool, or every socket event still costs a hand-off. The engine
+    /// reads the variable once, when the process makes its first socket, so it is set here, before any listener starts
+    /// (the demo upstream included). A value the operator set (<c>0</c> turns it off) is left alone.</summary>
+    internal static void PrepareSocketEngine(string scheduling)
+    {
+        if (scheduling == IoScheduling.Inline && Environment.GetEnvironmentVariable(IoScheduling.InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(IoScheduling.InlineCompletionsVariable, "1");
+        }
+    }
+
     private static async Task<int> RunAsync(CommandLine opts, bool demo)
     {
         var config = Load(opts.Get("config") ?? DefaultConfig, out var dev);
@@ -215,6 +227,7 @@ public static class Program
             return 2;
         }
 
+        PrepareSocketEngine(config.Options.Listen.Scheduling);
         WebApplication? upstream = null;
         if (demo)
         {

@@ -54,6 +54,8 @@ internal sealed class TestGateway : IAsyncDisposable
     public int UpstreamPort { get; private set; }
     public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
     public AuditCapture Audit { get; } = new();
+    /// <summary>The running gateway's services.</summary>
+    public IServiceProvider Services => _gateway!.Services;
     /// <summary>Every request the upstream received: method, path, headers.</summary>
     public ConcurrentQueue<UpstreamRequest> UpstreamRequests { get; } = new();
     public LoadedConfig? Config { get; private set; }

@@ -372,6 +372,36 @@ public sealed class GatewayConfigLoaderTests : IDisposable
         Assert.Empty(GatewayConfigLoader.Load(_folder.Write()).Diagnostics);
     }
 
+    [Fact]
+    public void Load_ListenScheduling_DefaultsToInline()
+    {
+        Assert.Equal(IoScheduling.Inline, GatewayConfigLoader.Load(_folder.Write()).Options.Listen.Scheduling);
+    }
+
+    [Theory]
+    [InlineData("inline")]
+    [InlineData("threadpool")]
+    public void Load_ListenSchedulingKnown_IsBound(string value)
+    {
+        _folder.Replace("\"Admin\": \"http://127.0.0.1:9090\"", $"\"Admin\": \"http://127.0.0.1:9090\", \"Scheduling\": \"{value}\"");
+
+        var config = GatewayConfigLoader.Load(_folder.Write());
+
+        Assert.Empty(config.Diagnostics);
+        Assert.Equal(value, config.Options.Listen.Scheduling);
+    }
+
+    [Theory]
+    [InlineData("Inline")]
+    [InlineData("eventloop")]
+    [InlineData("")]
+    public void Load_ListenSchedulingUnknown_ReportedAtItsLine(string value)
+    {
+        _folder.Replace("\"Admin\": \"http://127.0.0.1:9090\"", $"\"Admin\": \"http://127.0.0.1:9090\",\n      \"Scheduling\": \"{value}\"");
+
+        LoadSingleError(6, 7, $"Scheduling '{value}' is unknown: use inline or threadpool");
+    }
+
     [Theory]
     // Line 23: "Audit": { "Sink": "stdout", "Capacity": 10000, "FullMode": "drop" }
     [InlineData("unknown sink", "\"Sink\": \"stdout\"", "\"Sink\": \"syslog\"", 16, "audit sink 'syslog' is unknown")]
