@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The perimeter's cost, measured: a fast upstream, bare YARP with the same routes (the floor), and the gateway with
 # JWT validation and a 1,000-rule policy, all on 127.0.0.1, loaded by benchmarks/LoadTool in alternating rounds.
-# Prints the figures and the budgets of shared/DESIGN.md as PASS/FAIL lines; writes every report under OUT.
+# Prints the figures and the budgets of shared/DESIGN.md as PASS/FAIL lines (INCONCLUSIVE for the p99 budget when two
+# identical YARPs differ by more than the budget); writes every report under OUT.
 #
 # usage: benchmarks/compare.sh [OUT_DIR]        (default: benchmarks/results/compare-<date>)
 # env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
@@ -148,6 +149,13 @@ o="$out/open-half-rate"
 echo "open loop p99 (ms): yarp $(col "$o" yarp p99_ms), yarp2 $(col "$o" yarp2 p99_ms), gateway $(col "$o" gateway p99_ms);" \
   "gateway - yarp: merged $(col "$o" gateway p99_diff_ms), median of rounds $(col "$o" gateway p99_diff_median_ms);" \
   "noise floor yarp2 - yarp: merged $(col "$o" yarp2 p99_diff_ms), median of rounds $(col "$o" yarp2 p99_diff_median_ms)" | tee "$out/p99.txt"
+# The p99 budget is 0.5 ms. When two identical YARPs already differ by more than that, the run cannot resolve the
+# budget either way: the load tool's PASS or FAIL on it is then noise, and the run says so instead of passing.
+floor=$(col "$o" yarp2 p99_diff_median_ms)
+if awk -v f="$floor" 'BEGIN {exit !(f == "?" || f == "" || f > 0.5 || f < -0.5)}'; then
+  echo "INCONCLUSIVE p99 budget: the noise floor (yarp2 - yarp, median of rounds) is $floor ms, wider than the 0.5 ms budget; rerun on a quieter machine or with more OPEN_ROUNDS" | tee -a "$out/p99.txt"
+  status=1
+fi
 measured=""; total=0
 for r in saturation-warm saturation-cold open-half-rate bad-credentials; do
   n=$(watched "$out/$r"); measured+=" $r ${n:-unknown}"; total=$((total + ${n:-1000000}))

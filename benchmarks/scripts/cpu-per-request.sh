@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CPU time per request of each server process under the same saturating wrk load (one token, 32 connections), in
-# alternating rounds: bare YARP, and the gateway with its audit to a file, to stdout (/dev/null) and off. On a shared,
-# noisy machine this is steadier than requests per second (benchmarks/README.md, "Where the warm-throughput gap is").
+# alternating rounds: bare YARP, and the gateway with its audit to a file, to stdout (/dev/null) and off, all with
+# requests on the socket's I/O thread (Listen.Scheduling inline, the gateway's default); then bare YARP and the gateway
+# (audit to a file) with ASP.NET Core's thread-pool hand-off. Each gateway's CPU ratio is to the YARP with the same
+# scheduling. On a shared, noisy machine this is steadier than requests per second (benchmarks/README.md).
 # Pinned like compare.sh: wrk on CPU 0; the upstream and the servers on CPU 1. Linux only (reads /proc).
 # usage: benchmarks/scripts/cpu-per-request.sh [ROUNDS] [SECONDS]      (defaults 6 and 8; the first round is warm-up)
 set -euo pipefail
@@ -25,18 +27,24 @@ sed -i 's/"ServerTiming": true/"ServerTiming": false/' "$work/gateway.json"
 token=$(dotnet src/Gateway/bin/Release/net10.0/Gateway.dll token --config "$work/gateway.json" \
   --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read)
 
-$pin dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll upstream --listen 127.0.0.1:18081 >/dev/null 2>&1 & up=$!; pids+=($up)
-$pin dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll proxy --config "$work/gateway.json" --listen 127.0.0.1:18082 \
-  >/dev/null 2>&1 & pids+=($!)
-names=(yarp); ports=(18082); procs=($!)
+yarp="dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll"
+$pin $yarp upstream --listen 127.0.0.1:18081 --scheduling inline >/dev/null 2>&1 & up=$!; pids+=($up)
+names=(); ports=(); procs=()
 i=0
-for sink in file stdout none; do
-  i=$((i + 1)); port=$((18080 + 100 * i)); admin=$((18090 + 100 * i))
-  sed -e "s/127.0.0.1:18080/127.0.0.1:$port/" -e "s/127.0.0.1:18090/127.0.0.1:$admin/" -e "s/\"Sink\": \"file\"/\"Sink\": \"$sink\"/" \
-    "$work/gateway.json" > "$work/gateway-$sink.json"
-  $pin dotnet src/Gateway/bin/Release/net10.0/Gateway.dll run --config "$work/gateway-$sink.json" >/dev/null 2>&1 & pids+=($!)
-  names+=("audit-$sink"); ports+=($port); procs+=($!)
-  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null && break; sleep 0.5; done
+for scheduling in inline threadpool; do
+  suffix=""; [ "$scheduling" = threadpool ] && suffix=-threadpool
+  $pin $yarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$((18082 + i)) --scheduling $scheduling >/dev/null 2>&1 & pids+=($!)
+  names+=("yarp$suffix"); ports+=($((18082 + i))); procs+=($!)
+  sinks="file stdout none"; [ "$scheduling" = threadpool ] && sinks="file"
+  for sink in $sinks; do
+    i=$((i + 1)); port=$((18080 + 100 * i)); admin=$((18090 + 100 * i))
+    sed -e "s/127.0.0.1:18080/127.0.0.1:$port/" -e "s/127.0.0.1:18090/127.0.0.1:$admin/" -e "s/\"Sink\": \"file\"/\"Sink\": \"$sink\"/" \
+      -e "s|\"Listen\": { |\"Listen\": { \"Scheduling\": \"$scheduling\", |" "$work/gateway.json" > "$work/gateway-$sink$suffix.json"
+    $pin dotnet src/Gateway/bin/Release/net10.0/Gateway.dll run --config "$work/gateway-$sink$suffix.json" >/dev/null 2>&1 & pids+=($!)
+    names+=("audit-$sink$suffix"); ports+=($port); procs+=($!)
+    for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null && break; sleep 0.5; done
+  done
+  i=$((i + 1))
 done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
@@ -57,13 +65,14 @@ for r in $(seq 1 "$rounds"); do
   [ "$r" -gt 1 ] && echo "$line" >> "$results"
 done
 
-# Per target: mean rps, server and upstream CPU µs per request, and the CPU ratio to YARP (upstream included).
+# Per target: mean rps, server and upstream CPU µs per request, and the CPU ratio (upstream included) to the YARP with
+# the same scheduling.
 awk -F' \\| ' -v hz="$hz" -v secs="$secs" '
   { for (i = 2; i <= NF; i++) { split($i, f, " "); n[f[1]]++; rps[f[1]] += f[2];
       us[f[1]] += f[3] * 1e6 / hz / (f[2] * secs); up[f[1]] += f[4] * 1e6 / hz / (f[2] * secs); order[i] = f[1] } }
   END {
-    y = (us["yarp"] + up["yarp"]) / n["yarp"]
-    printf "%-14s %9s %14s %12s %9s\n", "target", "rps", "server us/req", "upstream", "CPU ratio"
-    for (i = 2; i in order; i++) { t = order[i]
-      printf "%-14s %9.0f %14.1f %12.1f %9.3f\n", t, rps[t] / n[t], us[t] / n[t], up[t] / n[t], y / ((us[t] + up[t]) / n[t]) }
+    printf "%-24s %9s %14s %12s %9s\n", "target", "rps", "server us/req", "upstream", "CPU ratio"
+    for (i = 2; i in order; i++) { t = order[i]; b = (t ~ /-threadpool$/) ? "yarp-threadpool" : "yarp"
+      y = (us[b] + up[b]) / n[b]
+      printf "%-24s %9.0f %14.1f %12.1f %9.3f\n", t, rps[t] / n[t], us[t] / n[t], up[t] / n[t], y / ((us[t] + up[t]) / n[t]) }
   }' "$results"
