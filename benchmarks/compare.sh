@@ -2,7 +2,8 @@
 # The perimeter's cost, measured: a fast upstream, bare YARP with the same routes (the floor), and the gateway with
 # JWT validation and a 1,000-rule policy, all on 127.0.0.1, loaded by benchmarks/LoadTool in alternating rounds.
 # Prints the figures and the budgets of shared/DESIGN.md as PASS/FAIL lines (INCONCLUSIVE for the p99 budget when two
-# identical YARPs differ by more than the budget); writes every report under OUT.
+# identical YARPs differ by more than the budget); writes every report under OUT. Exit code: 0 all budgets met,
+# 1 one failed, 3 none failed but the p99 budget was inconclusive.
 #
 # usage: benchmarks/compare.sh [OUT_DIR]        (default: benchmarks/results/compare-<date>)
 # env:   DURATION=8s WARMUP=3s ROUNDS=3 CONCURRENCY=32 RULES=1000 WRK=1 (cross-check with wrk when installed)
@@ -114,10 +115,11 @@ half=$(awk -v r="$yarp_rps" 'BEGIN {printf "%d", r / 2}')
 # (measured: benchmarks/README.md). The p99 budget is judged on the median over rounds of the paired per-round
 # difference (robust to one round disturbed by the machine); the merged p99 difference is reported next to it, and
 # yarp2 (identical to yarp) shows the noise floor.
+p99_budget=0.5   # ms over bare YARP's p99 (shared/DESIGN.md)
 open=(--mode open --rate "$half" --spin-us 0 --max-in-flight "$open_conn")
 run open-half-rate --target yarp=http://127.0.0.1:$yarp_port --target yarp2=http://127.0.0.1:$yarp2_port --target gateway=http://127.0.0.1:$gw_port \
   --baseline yarp --path /orders/42 --warmup "$warmup" --duration "$duration" --rounds "$open_rounds" --quiet "${ident[@]}" "${open[@]}" \
-  --identities 100 "${watch[@]}" --threshold 'p99diff_median(gateway,yarp) <= 0.5ms' --threshold 'errors(gateway) == 0' \
+  --identities 100 "${watch[@]}" --threshold 'errors(gateway) == 0' \
   --threshold 'failed(gateway) == 0'
 run bad-credentials --target gateway=http://127.0.0.1:$gw_port "${common[@]}" "${ident[@]}" "${open[@]}" \
   --identities 100 --bad-percent 10 --forbidden-path /orders/admin/export --threshold 'bad_allowed == 0' "${watch[@]}"
@@ -149,11 +151,19 @@ o="$out/open-half-rate"
 echo "open loop p99 (ms): yarp $(col "$o" yarp p99_ms), yarp2 $(col "$o" yarp2 p99_ms), gateway $(col "$o" gateway p99_ms);" \
   "gateway - yarp: merged $(col "$o" gateway p99_diff_ms), median of rounds $(col "$o" gateway p99_diff_median_ms);" \
   "noise floor yarp2 - yarp: merged $(col "$o" yarp2 p99_diff_ms), median of rounds $(col "$o" yarp2 p99_diff_median_ms)" | tee "$out/p99.txt"
-# The p99 budget is 0.5 ms. When two identical YARPs already differ by more than that, the run cannot resolve the
-# budget either way: the load tool's PASS or FAIL on it is then noise, and the run says so instead of passing.
-floor=$(col "$o" yarp2 p99_diff_median_ms)
-if awk -v f="$floor" 'BEGIN {exit !(f == "?" || f == "" || f > 0.5 || f < -0.5)}'; then
-  echo "INCONCLUSIVE p99 budget: the noise floor (yarp2 - yarp, median of rounds) is $floor ms, wider than the 0.5 ms budget; rerun on a quieter machine or with more OPEN_ROUNDS" | tee -a "$out/p99.txt"
+# The p99 budget, judged here rather than by a load-tool threshold: when two identical YARPs already differ by more
+# than the budget, the run cannot resolve it either way, and says so (INCONCLUSIVE; exit code 3 if nothing failed,
+# so CI can tell "cannot tell" from "failed").
+inconclusive=0
+floor=$(col "$o" yarp2 p99_diff_median_ms 2>/dev/null || echo "?")
+diff=$(col "$o" gateway p99_diff_median_ms 2>/dev/null || echo "?")
+if awk -v f="$floor" -v b="$p99_budget" 'BEGIN {exit !(f == "?" || f == "" || f > b || f < -b)}'; then
+  echo "INCONCLUSIVE p99 budget (gateway - yarp <= $p99_budget ms, median of rounds: measured $diff ms): the noise floor (yarp2 - yarp) is $floor ms, wider than the budget; rerun on a quieter machine or with more OPEN_ROUNDS" | tee -a "$out/p99.txt"
+  inconclusive=1
+elif awk -v d="$diff" -v b="$p99_budget" 'BEGIN {exit !(d != "?" && d != "" && d <= b)}'; then
+  echo "PASS p99 budget: gateway - yarp $diff ms <= $p99_budget ms (median of rounds; noise floor $floor ms)" | tee -a "$out/p99.txt"
+else
+  echo "FAIL p99 budget: gateway - yarp $diff ms > $p99_budget ms (median of rounds; noise floor $floor ms)" | tee -a "$out/p99.txt"
   status=1
 fi
 measured=""; total=0
@@ -165,4 +175,5 @@ echo "gen2 collections in the gateway during measured phases:$measured; over the
 for r in saturation-warm saturation-cold open-half-rate bad-credentials stages; do
   [ -f "$out/$r/report.md" ] && echo "report: $out/$r/report.md"
 done
+[ "$status" -eq 0 ] && [ "$inconclusive" -eq 1 ] && exit 3
 exit $status

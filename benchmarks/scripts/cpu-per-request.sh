@@ -40,6 +40,7 @@ for scheduling in inline threadpool; do
     i=$((i + 1)); port=$((18080 + 100 * i)); admin=$((18090 + 100 * i))
     sed -e "s/127.0.0.1:18080/127.0.0.1:$port/" -e "s/127.0.0.1:18090/127.0.0.1:$admin/" -e "s/\"Sink\": \"file\"/\"Sink\": \"$sink\"/" \
       -e "s|\"Listen\": { |\"Listen\": { \"Scheduling\": \"$scheduling\", |" "$work/gateway.json" > "$work/gateway-$sink$suffix.json"
+    grep -q "\"Scheduling\": \"$scheduling\"" "$work/gateway-$sink$suffix.json" || { echo "could not set Listen.Scheduling" >&2; exit 1; }
     $pin dotnet src/Gateway/bin/Release/net10.0/Gateway.dll run --config "$work/gateway-$sink$suffix.json" >/dev/null 2>&1 & pids+=($!)
     names+=("audit-$sink$suffix"); ports+=($port); procs+=($!)
     for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null && break; sleep 0.5; done

@@ -100,12 +100,13 @@ public sealed class ListenOptions
     /// <summary>HTTPS listeners of the public side (HTTP/1.1 and HTTP/2), each with its client-certificate mode.</summary>
     public List<TlsListenerOptions> Tls { get; set; } = [];
     /// <summary>Where a request runs. <c>inline</c> (default): on the I/O thread its socket event arrived on, one event
-    /// loop per core as in Envoy or HAProxy, with no hand-off to the thread pool: the gateway's request path never
-    /// blocks a thread (its waits are asynchronous: upstream, key fetches, the store), and the hand-offs cost more than
-    /// the work (benchmarks/README.md: about a fifth of the CPU per proxied request). Sets Kestrel's
+    /// loop per core as in Envoy or HAProxy, instead of a hand-off to the thread pool at each step (new connections
+    /// and HTTP/2 streams are still dispatched to the pool). The gateway's request path waits asynchronously (upstream,
+    /// key fetches, the audit queue) and its logging drops lines rather than wait; the hand-offs cost 16–22 % of the
+    /// gateway's CPU per proxied request on the test machine (benchmarks/README.md, runs Q and R). Sets Kestrel's
     /// <c>UnsafePreferInlineScheduling</c> and, unless already set, <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>.
     /// <c>threadpool</c>: ASP.NET Core's default, every request handed to the thread pool; choose it if you add
-    /// code that blocks a thread. Read at start.</summary>
+    /// code that blocks a thread (and leave that variable unset). Read at start.</summary>
     public string Scheduling { get; set; } = IoScheduling.Inline;
 }
 

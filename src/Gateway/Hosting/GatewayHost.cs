@@ -49,7 +49,15 @@ public static class GatewayHost
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         // stdout carries audit records only; logs go to stderr.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The console logger queues lines for a writer thread; when the queue is full its default makes the logging
+        // thread wait. Requests run on the socket event loops (Listen.Scheduling inline), so a slow stderr (a full
+        // pipe, a slow log driver) would stall every connection behind one full queue. Drop the line instead: the
+        // audit record, not the log, is the per-request record.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+        {
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+            o.QueueFullMode = Microsoft.Extensions.Logging.Console.ConsoleLoggerQueueFullMode.DropWrite;
+        });
 
         var options = config.Options;
         var serverCertificates = options.Listen.Tls

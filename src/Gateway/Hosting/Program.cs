@@ -210,12 +210,19 @@ public static class Program
     /// threads instead of queueing them to the thread pool, or every socket event still costs a hand-off. The engine
     /// reads the variable once, when the process makes its first socket, so it is set here, before any listener starts
     /// (the demo upstream included). A value the operator set (<c>0</c> turns it off) is left alone.</summary>
-    internal static void PrepareSocketEngine(string scheduling)
+    /// <returns>A warning when the environment contradicts the setting, else null.</returns>
+    internal static string? PrepareSocketEngine(string scheduling)
     {
-        if (scheduling == IoScheduling.Inline && Environment.GetEnvironmentVariable(IoScheduling.InlineCompletionsVariable) is null)
+        var set = Environment.GetEnvironmentVariable(IoScheduling.InlineCompletionsVariable);
+        if (scheduling == IoScheduling.Inline && set is null)
         {
             Environment.SetEnvironmentVariable(IoScheduling.InlineCompletionsVariable, "1");
+            return null;
         }
+
+        return scheduling == IoScheduling.ThreadPool && set == "1"
+            ? $"warning: Listen.Scheduling is threadpool but {IoScheduling.InlineCompletionsVariable}=1 is set: socket completions (upstream responses included) still run on the I/O threads; unset it for a pure thread-pool gateway"
+            : null;
     }
 
     private static async Task<int> RunAsync(CommandLine opts, bool demo)
@@ -227,7 +234,11 @@ public static class Program
             return 2;
         }
 
-        PrepareSocketEngine(config.Options.Listen.Scheduling);
+        if (PrepareSocketEngine(config.Options.Listen.Scheduling) is { } warning)
+        {
+            Console.Error.WriteLine(warning);
+        }
+
         WebApplication? upstream = null;
         if (demo)
         {

@@ -22,15 +22,19 @@ public sealed class SocketEngineTests
         try
         {
             Environment.SetEnvironmentVariable(name, null);
-            Program.PrepareSocketEngine(IoScheduling.ThreadPool);
+            Assert.Null(Program.PrepareSocketEngine(IoScheduling.ThreadPool));
             Assert.Null(Environment.GetEnvironmentVariable(name));
 
-            Program.PrepareSocketEngine(IoScheduling.Inline);
+            Assert.Null(Program.PrepareSocketEngine(IoScheduling.Inline));
+            Assert.Equal("1", Environment.GetEnvironmentVariable(name));
+
+            // Thread-pool scheduling with the variable inherited at 1: completions would still run inline; said so.
+            Assert.Contains("threadpool but DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", Program.PrepareSocketEngine(IoScheduling.ThreadPool));
             Assert.Equal("1", Environment.GetEnvironmentVariable(name));
 
             // The operator's choice wins: 0 turns inline completions off even with inline scheduling.
             Environment.SetEnvironmentVariable(name, "0");
-            Program.PrepareSocketEngine(IoScheduling.Inline);
+            Assert.Null(Program.PrepareSocketEngine(IoScheduling.Inline));
             Assert.Equal("0", Environment.GetEnvironmentVariable(name));
         }
         finally
@@ -41,6 +45,16 @@ public sealed class SocketEngineTests
 
     [Fact]
     public async Task TestHost_CompletesSocketOperationsOnTheEngineThread()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return; // the variable is the Unix socket engine's; Windows completes sockets on I/O completion ports
+        }
+
+        await CompletesOnEngineThreadAsync();
+    }
+
+    private static async Task CompletesOnEngineThreadAsync()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -59,15 +73,20 @@ public sealed class SocketEngineTests
         });
 
         // With inline completions the continuation runs on the engine's own event thread; without, on the pool.
-        Assert.False(await ContinuesOnThreadPoolAsync(receive),
+        // Had the receive completed before the await, the continuation would run here, on the awaiting thread: that
+        // proves nothing, so it is checked too.
+        var awaiting = Environment.CurrentManagedThreadId;
+        var (onPool, thread) = await ContinuesOnAsync(receive);
+        Assert.NotEqual(awaiting, thread);
+        Assert.False(onPool,
             "socket completions ran on the thread pool: the suite should run with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (gateway-tests.runsettings)");
         Assert.Equal(42, buffer[0]);
         await send;
     }
 
-    private static async Task<bool> ContinuesOnThreadPoolAsync(ValueTask<int> pending)
+    private static async Task<(bool OnPool, int Thread)> ContinuesOnAsync(ValueTask<int> pending)
     {
         await pending.ConfigureAwait(false);
-        return Thread.CurrentThread.IsThreadPoolThread;
+        return (Thread.CurrentThread.IsThreadPoolThread, Environment.CurrentManagedThreadId);
     }
 }
