@@ -211,11 +211,21 @@ public static class GatewayHost
                 // that build downloads missing issuers from the certificate's AIA URLs: an unauthenticated client could
                 // make the gateway fetch any URL (and stall the handshake). Never go to the network; the verdict is
                 // ignored anyway (the gateway validates against the trust bundles after the handshake).
-                https.OnAuthenticate = static (_, ssl) => ssl.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+                // The server side likewise: the certificate and its intermediates come as a context built once per
+                // (re)load without downloads, instead of the selector's bare certificate, for which every handshake
+                // would build the chain again (on the I/O thread with inline scheduling) and could fetch a missing
+                // issuer. The selector above stays because Kestrel requires a certificate source when it is configured.
+                https.OnAuthenticate = (_, ssl) =>
                 {
-                    DisableCertificateDownloads = true,
-                    RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                    TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                    ssl.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+                    {
+                        DisableCertificateDownloads = true,
+                        RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                        TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                    };
+                    ssl.ServerCertificateSelectionCallback = null;
+                    ssl.ServerCertificate = null;
+                    ssl.ServerCertificateContext = certificate.Context;
                 };
             });
         };

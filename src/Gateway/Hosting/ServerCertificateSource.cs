@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Observability;
 using Gateway.Pipeline;
@@ -8,28 +9,36 @@ namespace Gateway.Hosting;
 /// <summary>
 /// The server certificate of one HTTPS listener, read from PEM files and reloaded when they change (SPIFFE server
 /// SVIDs live hours, not years). Kestrel asks for it on every handshake; a bad new file (half written, key not
-/// matching) changes nothing: the last good certificate keeps serving and the failure is logged.
+/// matching) changes nothing: the last good certificate keeps serving and the failure is logged. The certificate file
+/// may hold the intermediates after the leaf: they are sent in the handshake. The chain is built once per load, never
+/// with a download, so a handshake (which runs on an I/O thread with <c>Listen.Scheduling: inline</c>) neither builds
+/// it again nor fetches a missing issuer from the network.
 /// </summary>
 internal sealed partial class ServerCertificateSource
 {
     private readonly string _certificateFile;
     private readonly string _keyFile;
-    private X509Certificate2 _current;
+    private Loaded _current;
 
     public ServerCertificateSource(string certificateFile, string keyFile)
     {
         _certificateFile = certificateFile;
         _keyFile = keyFile;
-        _current = Load(certificateFile, keyFile);
+        _current = LoadWithChain(certificateFile, keyFile);
         Files = [certificateFile, keyFile];
     }
+
+    private sealed record Loaded(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 
     public IReadOnlyList<string> Files { get; }
 
     /// <summary>Set once the host's logging is built (the source exists before, for Kestrel's options).</summary>
     public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
-    public X509Certificate2 Current => Volatile.Read(ref _current);
+    public X509Certificate2 Current => Volatile.Read(ref _current).Certificate;
+
+    /// <summary>The certificate with its intermediates, for the handshake.</summary>
+    public SslStreamCertificateContext Context => Volatile.Read(ref _current).Context;
 
     /// <summary>Loads a PEM certificate and its PEM private key into a certificate SslStream can use (on Linux an
     /// ephemeral key works; the PKCS#12 round trip keeps it usable on every platform).</summary>
@@ -44,14 +53,33 @@ internal sealed partial class ServerCertificateSource
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
+    /// <summary><see cref="Load"/>, plus the other certificates of the file (the intermediates) in a handshake context
+    /// built offline.</summary>
+    private static Loaded LoadWithChain(string certificateFile, string keyFile)
+    {
+        var certificate = Load(certificateFile, keyFile);
+        var all = new X509Certificate2Collection();
+        all.ImportFromPemFile(certificateFile);
+        var intermediates = new X509Certificate2Collection();
+        foreach (var c in all)
+        {
+            if (!c.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
+            {
+                intermediates.Add(c);
+            }
+        }
+
+        return new Loaded(certificate, SslStreamCertificateContext.Create(certificate, intermediates, offline: true));
+    }
+
     public void Reload()
     {
         try
         {
-            var next = Load(_certificateFile, _keyFile);
+            var next = LoadWithChain(_certificateFile, _keyFile);
             // The old certificate may still be in use by a handshake in flight: it is left to the GC, not disposed.
             Volatile.Write(ref _current, next);
-            Log.Reloaded(Logger, _certificateFile, next.NotAfter);
+            Log.Reloaded(Logger, _certificateFile, next.Certificate.NotAfter);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidDataException or ArgumentException)
         {

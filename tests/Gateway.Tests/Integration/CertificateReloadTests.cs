@@ -90,6 +90,41 @@ public sealed class ServerCertificateReloadTests(ServerCertificateFixture fixtur
         Assert.Equal(next.Thumbprint, await ServerThumbprintAsync());
     }
 
+    [Fact]
+    public async Task ServerCertificateFromAnIntermediate_TheFilesChainIsSentInTheHandshake()
+    {
+        var root = TestCertificates.CreateRootCa("servers.test");
+        var intermediate = TestCertificates.CreateIntermediateCa(root, "servers.test");
+        var leaf = TestCertificates.CreateServerCertificate(intermediate);
+        var dir = Path.Combine(F.CertDirectory, "chained");
+        Directory.CreateDirectory(dir);
+        var (cert, key) = TestCertificates.WriteCertificateAndKey(dir, "server", leaf, intermediate);
+        File.Copy(key, F.ServerKeyFile, overwrite: true);
+        File.Copy(cert, F.ServerCertificateFile, overwrite: true);
+        await F.Gateway.WaitUntilAsync(async () => await ServerThumbprintAsync() == leaf.Thumbprint, "chained server certificate", TimeSpan.FromSeconds(20));
+
+        // A client that trusts only the root and never downloads: the chain builds only if the gateway sent the
+        // intermediate from its certificate file.
+        var errors = (System.Net.Security.SslPolicyErrors?)null;
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            CustomTrustStore = { root },
+            DisableCertificateDownloads = true,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, e) =>
+        {
+            errors = e;
+            return true;
+        };
+        using var client = new HttpClient(handler);
+        using var _ = await client.GetAsync(F.OptionalUrl("/payments/chained"));
+
+        Assert.Equal(System.Net.Security.SslPolicyErrors.None, errors);
+    }
+
     private async Task<string?> ServerThumbprintAsync()
     {
         string? seen = null;
