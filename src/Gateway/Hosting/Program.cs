@@ -373,7 +373,7 @@ public static class Program
                   curl -i -H "X-Api-Key: KEY" {url}/inventory/stock/sku-1      200: the policy lets this key read stock levels
                   curl -i -H "X-Api-Key: KEY" {url}/inventory/items/sku-1      403: and nothing else
                   dotnet run --project src/Gateway -- apikey revoke{configOption} ID   the running gateway refuses it within seconds
-                  (ID: printed by create on stderr, shown by apikey list; it is the part of the key after gk_)
+                  (ID: printed by create on stderr, shown by apikey list; it is the part of the key between gk_ and the next _)
 
                 """);
         }

@@ -14,7 +14,7 @@ public sealed class ResilientFetcherTests : IAsyncLifetime
     private const int Cap = 512 * 1024;
     private WebApplication _server = null!;
     private int _port;
-    private int _bigChunkedBytesSent;
+    private long _bytesRead;
 
     public async Task InitializeAsync()
     {
@@ -36,7 +36,6 @@ public sealed class ResilientFetcherTests : IAsyncLifetime
                     for (var i = 0; i < 1024 && !context.RequestAborted.IsCancellationRequested; i++)
                     {
                         await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                        Interlocked.Add(ref _bigChunkedBytesSent, chunk.Length);
                     }
 
                     break;
@@ -58,7 +57,7 @@ public sealed class ResilientFetcherTests : IAsyncLifetime
 
     private async Task<string> FetchAsync(string path)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var http = new HttpClient(new CountingHandler(this) { InnerHandler = new SocketsHttpHandler { UseProxy = false } });
         var fetcher = new ResilientFetcher(http, TimeSpan.FromSeconds(10));
         return await fetcher.GetStringAsync(new Uri($"http://127.0.0.1:{_port}{path}"), CancellationToken.None);
     }
@@ -76,8 +75,65 @@ public sealed class ResilientFetcherTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => FetchAsync("/chunked-too-big"));
 
         Assert.Contains("512 KiB", ex.Message, StringComparison.Ordinal);
-        // The server had 64 MiB to send; the client stopped after the cap (plus what the socket buffers held).
-        Assert.True(Volatile.Read(ref _bigChunkedBytesSent) < 32 * 1024 * 1024, $"{_bigChunkedBytesSent} bytes sent");
+        // The server had 64 MiB to send; the fetcher read one byte past the cap and stopped.
+        Assert.InRange(Interlocked.Read(ref _bytesRead), Cap + 1, Cap + 1);
+    }
+
+    /// <summary>Counts the body bytes the fetcher actually reads (what the server wrote says nothing once the client
+    /// has gone: its writes may still complete).</summary>
+    private sealed class CountingHandler(ResilientFetcherTests owner) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var original = response.Content;
+            var counted = new StreamContent(new CountingStream(await original.ReadAsStreamAsync(cancellationToken), owner));
+            foreach (var h in original.Headers)
+            {
+                counted.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            }
+
+            response.Content = counted;
+            return response;
+        }
+    }
+
+    private sealed class CountingStream(Stream inner, ResilientFetcherTests owner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Count(int read)
+        {
+            Interlocked.Add(ref owner._bytesRead, read);
+            return read;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     [Fact]
@@ -86,6 +142,7 @@ public sealed class ResilientFetcherTests : IAsyncLifetime
         var body = await FetchAsync("/exactly-the-cap");
 
         Assert.Equal(Cap, body.Length);
+        Assert.Equal(Cap, Interlocked.Read(ref _bytesRead));
     }
 
     [Fact]
