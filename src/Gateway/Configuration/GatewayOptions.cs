@@ -103,7 +103,7 @@ public sealed class ListenOptions
     /// loop per core as in Envoy or HAProxy, instead of a hand-off to the thread pool at each step (new connections
     /// and HTTP/2 streams are still dispatched to the pool). The gateway's request path waits asynchronously (upstream,
     /// key fetches, the audit queue) and its logging drops lines rather than wait; the hand-offs cost 16–22 % of the
-    /// gateway's CPU per proxied request on the test machine (benchmarks/README.md, runs Q and R). Sets Kestrel's
+    /// gateway's CPU per proxied request on the test machine (benchmarks/README.md, runs Q–S). Sets Kestrel's
     /// <c>UnsafePreferInlineScheduling</c> and, unless already set, <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>.
     /// <c>threadpool</c>: ASP.NET Core's default, every request handed to the thread pool; choose it if you add
     /// code that blocks a thread (and leave that variable unset). Read at start.</summary>
