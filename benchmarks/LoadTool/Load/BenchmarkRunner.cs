@@ -22,12 +22,24 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
     /// <summary>Target name → its watched metric over the measured phases (filled by <see cref="RunAsync"/>).</summary>
     public Dictionary<string, Reporting.WatchedMetricReport> Watched { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The targets in the order round <paramref name="round"/> (1-based) runs them: rotated by round − 1.</summary>
+    /// <summary>The targets in the order round <paramref name="round"/> (1-based) runs them: the rows of a Williams
+    /// design (a balanced Latin square). Over N rounds (2 × N for an odd N, each row followed by its reverse) every
+    /// target runs first equally often and right after every other target equally often, so none always inherits the
+    /// same other's after-effects. A plain rotation (A B C, B C A, C A B) kept B after A in most rounds. For 3
+    /// targets: A B C, C B A, B C A, A C B, C A B, B A C.</summary>
     internal static IEnumerable<T> RoundOrder<T>(IReadOnlyList<T> targets, int round)
     {
-        for (var k = 0; k < targets.Count; k++)
+        var n = targets.Count;
+        var odd = n % 2 == 1;
+        var j = (round - 1) % (odd ? 2 * n : n);
+        var row = odd ? j / 2 : j;
+        var reverse = odd && j % 2 == 1;
+        for (var k = 0; k < n; k++)
         {
-            yield return targets[(k + round - 1) % targets.Count];
+            // First row 0, 1, n−1, 2, n−2, …; row r adds r (mod n).
+            var c = reverse ? n - 1 - k : k;
+            var first = c == 0 ? 0 : c % 2 == 1 ? (c + 1) / 2 : n - c / 2;
+            yield return targets[(first + row) % n];
         }
     }
 
@@ -52,8 +64,9 @@ internal sealed class BenchmarkRunner(LoadToolOptions options, CredentialSet cre
         {
             for (var round = 1; round <= options.Rounds && !cancellation.IsCancellationRequested; round++)
             {
-                // Round r starts with target r−1 (A B C, B C A, C A B …): no target always runs right after the same
-                // other one, whose after-effects (a GC, a JIT burst, sockets closing) would then always fall on it.
+                // A balanced order (A B C, C B A, B C A, A C B …): no target always runs right after the same other
+                // one, whose after-effects (a GC, a JIT burst, sockets closing, a file written back) would then always
+                // fall on it.
                 foreach (var client in RoundOrder(clients, round))
                 {
                     var prefix = options.Rounds > 1 ? $"round {round}/{options.Rounds} " : "";
