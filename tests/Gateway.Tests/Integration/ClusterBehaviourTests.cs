@@ -6,24 +6,8 @@ namespace Gateway.Tests.Integration;
 
 /// <summary>YARP's cluster settings behind the gateway's identity and policy stages (load balancing, passive health
 /// checks, request timeouts), and forwarding errors mapped to problem+json and audited.</summary>
-public sealed class ClusterBehaviourTests : IAsyncLifetime
+public sealed class ClusterBehaviourTests : OneIssuerTests
 {
-    private const string Sub = "spiffe://example.org/ns/payments/sa/api";
-    private readonly TestKeys _keys = new();
-    private JwksServer _jwks = null!;
-
-    public async Task InitializeAsync()
-    {
-        _jwks = new JwksServer(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1)), TestGateway.Issuer);
-        await _jwks.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _jwks.DisposeAsync();
-
-    private JsonArray Issuers() => new(TestGateway.IssuerJson("example", TestGateway.Issuer, "JwksUrl", _jwks.JwksUrl));
-
-    private string Token() => TestKeys.Sign(_keys.Rsa1, "RS256", TestKeys.Claims(TestGateway.Issuer, Sub));
-
     /// <summary>The test gateway's cluster with its own upstream as d1 and <paramref name="second"/> as d2.</summary>
     private static Action<JsonObject> TwoDestinations(string second, Action<JsonObject> cluster) => c =>
     {

@@ -3,22 +3,10 @@ using System.Text.Json.Nodes;
 namespace Gateway.Tests.Integration;
 
 /// <summary>Keys from a real JWKS URL: rotation, removal, outage, none at all, and bad-token floods.</summary>
-public sealed class KeyRotationTests : IAsyncLifetime
+public sealed class KeyRotationTests : OneIssuerTests
 {
-    private const string Sub = "spiffe://example.org/ns/payments/sa/api";
-    private readonly TestKeys _keys = new();
-    private JwksServer _jwks = null!;
-
-    public async Task InitializeAsync()
-    {
-        _jwks = new JwksServer(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1)), TestGateway.Issuer);
-        await _jwks.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _jwks.DisposeAsync();
-
     private Task<TestGateway> StartGatewayAsync(string refresh = "00:01:00", bool waitForKeys = true)
-        => TestGateway.StartAsync(new JsonArray(TestGateway.IssuerJson("example", TestGateway.Issuer, "JwksUrl", _jwks.JwksUrl,
+        => TestGateway.StartAsync(new JsonArray(TestGateway.IssuerJson("example", TestGateway.Issuer, "JwksUrl", Jwks.JwksUrl,
             o => o["RefreshInterval"] = refresh)), waitForKeys: waitForKeys);
 
     private string Token(Microsoft.IdentityModel.Tokens.SecurityKey key) => TestKeys.Sign(key, "RS256", TestKeys.Claims(TestGateway.Issuer, Sub));
@@ -27,13 +15,13 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task NewKid_PublishedAtJwksUrl_AcceptedWithinSeconds()
     {
         await using var gw = await StartGatewayAsync();
-        var newToken = Token(_keys.Rsa2);
+        var newToken = Token(Keys.Rsa2);
         using (var before = await gw.GetAsync("/payments/1", newToken))
         {
             await ProblemAssert.IsProblemAsync(before, 401, "unknown_key");
         }
 
-        _jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1), TestKeys.Jwk(_keys.Rsa2)));
+        Jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(Keys.Rsa1), TestKeys.Jwk(Keys.Rsa2)));
         await gw.WaitUntilAsync(async () =>
         {
             using var r = await gw.GetAsync("/payments/1", newToken);
@@ -45,11 +33,11 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task NewKid_WhileGarbageAndUnknownIssuerTokensFlood_StillAcceptedWithinSeconds()
     {
         await using var gw = await StartGatewayAsync();
-        var requestsBefore = _jwks.Requests;
+        var requestsBefore = Jwks.Requests;
         using var stop = new CancellationTokenSource();
         var flood = Task.Run(async () =>
         {
-            var evil = TestKeys.Sign(_keys.Rsa2, "RS256", TestKeys.Claims("https://evil.example", Sub));
+            var evil = TestKeys.Sign(Keys.Rsa2, "RS256", TestKeys.Claims("https://evil.example", Sub));
             while (!stop.IsCancellationRequested)
             {
                 using (await gw.GetAsync("/payments/1", "garbage.garbage.garbage")) { }
@@ -58,10 +46,10 @@ public sealed class KeyRotationTests : IAsyncLifetime
         });
         await Task.Delay(1000);
         // Garbage and unknown issuers never trigger a key fetch.
-        Assert.Equal(requestsBefore, _jwks.Requests);
+        Assert.Equal(requestsBefore, Jwks.Requests);
 
-        _jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1), TestKeys.Jwk(_keys.Rsa2)));
-        var newToken = Token(_keys.Rsa2);
+        Jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(Keys.Rsa1), TestKeys.Jwk(Keys.Rsa2)));
+        var newToken = Token(Keys.Rsa2);
         await gw.WaitUntilAsync(async () =>
         {
             using var r = await gw.GetAsync("/payments/1", newToken);
@@ -75,7 +63,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task UnknownKidFlood_ForcedRefreshesAreRateLimited()
     {
         await using var gw = await StartGatewayAsync();
-        var before = _jwks.Requests;
+        var before = Jwks.Requests;
         var unknown = TestKeys.Sign(new Microsoft.IdentityModel.Tokens.RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "nope" },
             "RS256", TestKeys.Claims(TestGateway.Issuer, Sub));
         var started = DateTime.UtcNow;
@@ -87,21 +75,21 @@ public sealed class KeyRotationTests : IAsyncLifetime
 
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         // MinForcedRefreshInterval is 0.5 s in tests: at most one fetch per half second (plus one in flight).
-        Assert.InRange(_jwks.Requests - before, 1, (int)Math.Ceiling(seconds / 0.5) + 2);
+        Assert.InRange(Jwks.Requests - before, 1, (int)Math.Ceiling(seconds / 0.5) + 2);
     }
 
     [Fact]
     public async Task KeyRemovedFromJwks_TokensSignedByItRefusedAfterRefresh_EvenWhenCached()
     {
-        _jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1), TestKeys.Jwk(_keys.Rsa2)));
+        Jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(Keys.Rsa1), TestKeys.Jwk(Keys.Rsa2)));
         await using var gw = await StartGatewayAsync(refresh: "00:00:01");
-        var token = Token(_keys.Rsa2);
+        var token = Token(Keys.Rsa2);
         using (var ok = await gw.GetAsync("/payments/1", token))
         {
             Assert.Equal(200, (int)ok.StatusCode); // now cached
         }
 
-        _jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1)));
+        Jwks.Publish(TestKeys.Jwks(TestKeys.Jwk(Keys.Rsa1)));
         await gw.WaitUntilAsync(async () =>
         {
             using var r = await gw.GetAsync("/payments/1", token);
@@ -109,7 +97,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
         }, "removed key refused", TimeSpan.FromSeconds(10));
         using var refused = await gw.GetAsync("/payments/1", token);
         await ProblemAssert.IsProblemAsync(refused, 401, "unknown_key");
-        using var still = await gw.GetAsync("/payments/1", Token(_keys.Rsa1));
+        using var still = await gw.GetAsync("/payments/1", Token(Keys.Rsa1));
         Assert.Equal(200, (int)still.StatusCode);
     }
 
@@ -117,10 +105,10 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task JwksUrlDown_CachedKeysKeepServing()
     {
         await using var gw = await StartGatewayAsync(refresh: "00:00:01");
-        _jwks.Failing = true;
+        Jwks.Failing = true;
         await gw.WaitUntilAsync(async () => (await gw.MetricsAsync()).Contains("gateway_key_refresh_total{issuer=\"example\",outcome=\"failure\"}"),
             "a failed refresh");
-        using var r = await gw.GetAsync("/payments/1", Token(_keys.Rsa1));
+        using var r = await gw.GetAsync("/payments/1", Token(Keys.Rsa1));
         Assert.Equal(200, (int)r.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await gw.Client.GetAsync(gw.AdminUrl("/readyz"))).StatusCode);
     }
@@ -129,29 +117,29 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task JwksServesGarbage_LastGoodKeysKept()
     {
         await using var gw = await StartGatewayAsync(refresh: "00:00:01");
-        _jwks.Publish("{\"keys\": [ {\"kty\": \"RSA\", \"kid\": \"weak\", \"n\": \"AQAB\", \"e\": \"AQAB\"} ]}");
+        Jwks.Publish("{\"keys\": [ {\"kty\": \"RSA\", \"kid\": \"weak\", \"n\": \"AQAB\", \"e\": \"AQAB\"} ]}");
         await gw.WaitUntilAsync(async () => (await gw.MetricsAsync()).Contains("gateway_key_refresh_total{issuer=\"example\",outcome=\"failure\"}"),
             "a refused key set");
-        using var r = await gw.GetAsync("/payments/1", Token(_keys.Rsa1));
+        using var r = await gw.GetAsync("/payments/1", Token(Keys.Rsa1));
         Assert.Equal(200, (int)r.StatusCode);
     }
 
     [Fact]
     public async Task NoKeysAtAll_FailsClosedAndNotReady()
     {
-        _jwks.Failing = true;
+        Jwks.Failing = true;
         await using var gw = await StartGatewayAsync(waitForKeys: false);
-        using var r = await gw.GetAsync("/payments/1", Token(_keys.Rsa1));
+        using var r = await gw.GetAsync("/payments/1", Token(Keys.Rsa1));
         await ProblemAssert.IsProblemAsync(r, 503, "keys_unavailable");
         using var ready = await gw.Client.GetAsync(gw.AdminUrl("/readyz"));
         Assert.Equal(503, (int)ready.StatusCode);
         Assert.Empty(gw.UpstreamRequests);
 
         // When the issuer comes back, the gateway recovers by itself.
-        _jwks.Failing = false;
+        Jwks.Failing = false;
         await gw.WaitUntilAsync(async () =>
         {
-            using var again = await gw.GetAsync("/payments/1", Token(_keys.Rsa1));
+            using var again = await gw.GetAsync("/payments/1", Token(Keys.Rsa1));
             return (int)again.StatusCode == 200;
         }, "recovery", TimeSpan.FromSeconds(15));
     }
@@ -160,14 +148,14 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task OidcDiscovery_KeysLoaded_AndIssuerMismatchRefused()
     {
         await using var gw = await TestGateway.StartAsync(new JsonArray(
-            TestGateway.IssuerJson("example", TestGateway.Issuer, "Discovery", _jwks.Url + "/.well-known/openid-configuration")));
-        using var r = await gw.GetAsync("/payments/1", Token(_keys.Rsa1));
+            TestGateway.IssuerJson("example", TestGateway.Issuer, "Discovery", Jwks.Url + "/.well-known/openid-configuration")));
+        using var r = await gw.GetAsync("/payments/1", Token(Keys.Rsa1));
         Assert.Equal(200, (int)r.StatusCode);
 
-        _jwks.DiscoveryIssuer = "https://mix-up.example";
+        Jwks.DiscoveryIssuer = "https://mix-up.example";
         await using var gw2 = await TestGateway.StartAsync(new JsonArray(
-            TestGateway.IssuerJson("example", TestGateway.Issuer, "Discovery", _jwks.Url + "/.well-known/openid-configuration")), waitForKeys: false);
-        using var r2 = await gw2.GetAsync("/payments/1", Token(_keys.Rsa1));
+            TestGateway.IssuerJson("example", TestGateway.Issuer, "Discovery", Jwks.Url + "/.well-known/openid-configuration")), waitForKeys: false);
+        using var r2 = await gw2.GetAsync("/payments/1", Token(Keys.Rsa1));
         await ProblemAssert.IsProblemAsync(r2, 503, "keys_unavailable");
     }
 }

@@ -1,25 +1,8 @@
-using System.Text.Json.Nodes;
 
 namespace Gateway.Tests.Integration;
 
-public sealed class ReloadAndUpstreamTests : IAsyncLifetime
+public sealed class ReloadAndUpstreamTests : OneIssuerTests
 {
-    private const string Sub = "spiffe://example.org/ns/payments/sa/api";
-    private readonly TestKeys _keys = new();
-    private JwksServer _jwks = null!;
-
-    public async Task InitializeAsync()
-    {
-        _jwks = new JwksServer(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1)), TestGateway.Issuer);
-        await _jwks.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _jwks.DisposeAsync();
-
-    private JsonArray Issuers() => new(TestGateway.IssuerJson("example", TestGateway.Issuer, "JwksUrl", _jwks.JwksUrl));
-
-    private string Token(string sub = Sub) => TestKeys.Sign(_keys.Rsa1, "RS256", TestKeys.Claims(TestGateway.Issuer, sub));
-
     [Fact]
     public async Task BadPolicyReload_OldPolicyKeepsServing_ThenGoodReloadApplies()
     {

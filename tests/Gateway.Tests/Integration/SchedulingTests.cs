@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,23 +16,9 @@ namespace Gateway.Tests.Integration;
 /// the I/O thread the other requests need. The real gateway on Kestrel, in front of a real upstream that holds one
 /// path until the test releases it.
 /// </summary>
-public sealed class SchedulingTests : IAsyncLifetime
+public sealed class SchedulingTests : OneIssuerTests
 {
-    private const string Sub = "spiffe://example.org/ns/payments/sa/api";
-    private readonly TestKeys _keys = new();
-    private JwksServer _jwks = null!;
-
-    public async Task InitializeAsync()
-    {
-        _jwks = new JwksServer(TestKeys.Jwks(TestKeys.Jwk(_keys.Rsa1)), TestGateway.Issuer);
-        await _jwks.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _jwks.DisposeAsync();
-
     private sealed record Case(string Path, string? Token, int Status, string? Reason);
-
-    private string Token(string sub = Sub) => TestKeys.Sign(_keys.Rsa1, "RS256", TestKeys.Claims(TestGateway.Issuer, sub));
 
     /// <summary>An upstream that answers at once, except <c>/payments/slow</c>, which waits for <paramref name="gate"/>.</summary>
     private static async Task<WebApplication> StartUpstreamAsync(int port, TaskCompletionSource gate, TaskCompletionSource slowArrived)
@@ -58,7 +43,7 @@ public sealed class SchedulingTests : IAsyncLifetime
 
     private async Task<TestGateway> StartGatewayAsync(string? scheduling, bool startUpstream = true)
         => await TestGateway.StartAsync(
-            new JsonArray(TestGateway.IssuerJson("example", TestGateway.Issuer, "JwksUrl", _jwks.JwksUrl)),
+            Issuers(),
             tweak: scheduling is null ? null : c => c["Gateway"]!["Listen"]!["Scheduling"] = scheduling,
             startUpstream: startUpstream);
 
