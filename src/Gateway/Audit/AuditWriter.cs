@@ -38,8 +38,13 @@ internal sealed partial class AuditWriter : BackgroundService
     private readonly Stream? _testSink;
     private readonly Prometheus.Counter.Child _dropped;
     private readonly Prometheus.Counter.Child _written;
-    private ArrayBufferWriter<byte> _active = new(64 * 1024);
-    private ArrayBufferWriter<byte> _standby = new(64 * 1024);
+    /// <summary>Each buffer's first size: one batch interval of records at about 50,000 requests a second, so that a
+    /// buffer does not grow (a copy, under the lock every request takes) in normal operation. A buffer keeps what it grew
+    /// to.</summary>
+    internal const int InitialBufferBytes = 512 * 1024;
+
+    private ArrayBufferWriter<byte> _active = new(InitialBufferBytes);
+    private ArrayBufferWriter<byte> _standby = new(InitialBufferBytes);
     private int _activeCount;
     private bool _closed;
     private TaskCompletionSource _swapped = NewSwap();

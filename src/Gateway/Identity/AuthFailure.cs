@@ -50,6 +50,7 @@ public enum AuthFailure : byte
     ApiKeyRouteNotAllowed,
     ApiKeysUnavailable,
     AmbiguousCredentials,
+    KeyIdRequired,
 }
 
 public static class AuthFailureExtensions
@@ -103,6 +104,7 @@ public static class AuthFailureExtensions
         AuthFailure.ApiKeyRouteNotAllowed => "api_key_route_not_allowed",
         AuthFailure.ApiKeysUnavailable => "api_keys_unavailable",
         AuthFailure.AmbiguousCredentials => "ambiguous_credentials",
+        AuthFailure.KeyIdRequired => "key_id_required",
         _ => "invalid_token",
     };
 
@@ -152,6 +154,7 @@ public static class AuthFailureExtensions
         AuthFailure.ApiKeyRevoked => "The API key was revoked.",
         AuthFailure.ApiKeyRouteNotAllowed => "The API key may not be used on this route.",
         AuthFailure.ApiKeysUnavailable => "API keys are not enabled, or the key store could not be loaded; the gateway fails closed.",
+        AuthFailure.KeyIdRequired => "The token names no signing key (kid), and its issuer publishes more keys of its type than the gateway tries without one.",
         AuthFailure.AmbiguousCredentials => "More than one credential of the same kind, or credentials of conflicting kinds, were presented.",
         _ => "The credential was refused.",
     };

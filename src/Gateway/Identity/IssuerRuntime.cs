@@ -8,9 +8,15 @@ namespace Gateway.Identity;
 /// <summary>One trusted issuer as the hot path reads it: its checks, prebuilt, and its key manager.</summary>
 internal sealed class IssuerRuntime
 {
-    private sealed record ParametersForKeys(IssuerKeySet Keys, TokenValidationParameters Parameters);
+    /// <summary>
+    /// Most keys a token that names none (no <c>kid</c>) is tried against: an issuer's current, next and previous key.
+    /// Each try is a signature verification on the request's thread, and a forged token costs every one of them, so an
+    /// issuer that publishes more keys of the token's type must name the key; such a token is refused
+    /// (<see cref="AuthFailure.KeyIdRequired"/>) without a single verification.
+    /// </summary>
+    public const int MaxKeysWithoutKid = 3;
 
-    private ParametersForKeys? _parameters;
+    private KeyParameters? _parameters;
 
     public IssuerRuntime(IssuerOptions options, IssuerKeyManager keys)
     {
@@ -45,20 +51,84 @@ internal sealed class IssuerRuntime
     /// <summary>Parameters for tokens whose Ed25519 signature the gateway has already verified with NSec.</summary>
     public TokenValidationParameters EdDsaParameters { get; }
 
-    /// <summary>Validation parameters bound to this key set (rebuilt only when the key set changes).</summary>
-    public TokenValidationParameters ParametersFor(IssuerKeySet keys)
+    /// <summary>Validation parameters that verify with exactly this key: a token that names a key (<c>kid</c>) is
+    /// checked against that key alone, never against the issuer's others (built once per key set).</summary>
+    public TokenValidationParameters ParametersFor(IssuerKeySet keys, IssuerKey key) => For(keys).ByKey[key];
+
+    /// <summary>The keys a token of this algorithm that names no key may have been signed with: the issuer's keys of
+    /// the algorithm's type (RSA for RS*/PS*, the curve for ES*, Ed25519 for EdDSA). Empty when none fits.</summary>
+    public IssuerKey[] CandidatesWithoutKid(IssuerKeySet keys, string alg)
+        => For(keys).WithoutKid.TryGetValue(alg, out var c) ? c.Keys : [];
+
+    /// <summary>Validation parameters for a token without <c>kid</c>: its candidates, tried in turn; null when there
+    /// are more than <see cref="MaxKeysWithoutKid"/> (or none) and the token must be refused unverified.</summary>
+    public TokenValidationParameters? ParametersWithoutKid(IssuerKeySet keys, string alg)
+        => For(keys).WithoutKid.TryGetValue(alg, out var c) ? c.Parameters : null;
+
+    private KeyParameters For(IssuerKeySet keys)
     {
         var p = Volatile.Read(ref _parameters);
         if (p is not null && ReferenceEquals(p.Keys, keys))
         {
-            return p.Parameters;
+            return p;
         }
 
+        p = new KeyParameters(this, keys);
+        Volatile.Write(ref _parameters, p);
+        return p;
+    }
+
+    /// <summary>Everything the hot path needs for one key set, built when the set is first used.</summary>
+    private sealed class KeyParameters
+    {
+        public KeyParameters(IssuerRuntime issuer, IssuerKeySet keys)
+        {
+            Keys = keys;
+            var algorithms = issuer.Algorithms.Where(a => a != "EdDSA").ToArray();
+            var byKey = new Dictionary<IssuerKey, TokenValidationParameters>(ReferenceEqualityComparer.Instance);
+            foreach (var key in keys.All)
+            {
+                if (key.SecurityKey is not null)
+                {
+                    byKey[key] = issuer.Parameters([key.SecurityKey], algorithms);
+                }
+            }
+
+            var withoutKid = new Dictionary<string, (IssuerKey[], TokenValidationParameters?)>(StringComparer.Ordinal);
+            foreach (var alg in issuer.Algorithms)
+            {
+                var candidates = Array.FindAll(keys.All, k => Fits(k, alg));
+                var parameters = candidates.Length is 0 or > MaxKeysWithoutKid || alg == "EdDSA"
+                    ? null
+                    : issuer.Parameters(candidates.Select(k => k.SecurityKey!).ToArray(), algorithms);
+                withoutKid[alg] = (candidates, parameters);
+            }
+
+            ByKey = byKey.ToFrozenDictionary(ReferenceEqualityComparer.Instance);
+            WithoutKid = withoutKid.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+
+        public IssuerKeySet Keys { get; }
+        public FrozenDictionary<IssuerKey, TokenValidationParameters> ByKey { get; }
+        public FrozenDictionary<string, (IssuerKey[] Keys, TokenValidationParameters? Parameters)> WithoutKid { get; }
+
+        private static bool Fits(IssuerKey key, string alg) => alg switch
+        {
+            "EdDSA" => key.Ed25519 is not null,
+            "RS256" or "RS384" or "RS512" or "PS256" or "PS384" or "PS512" => key.SecurityKey is RsaSecurityKey,
+            "ES256" => key.SecurityKey is ECDsaSecurityKey { KeySize: 256 },
+            "ES384" => key.SecurityKey is ECDsaSecurityKey { KeySize: 384 },
+            "ES512" => key.SecurityKey is ECDsaSecurityKey { KeySize: 521 },
+            _ => false,
+        };
+    }
+
+    private TokenValidationParameters Parameters(SecurityKey[] keys, string[] algorithms)
+    {
         var tvp = Base();
-        tvp.IssuerSigningKeys = keys.SecurityKeys;
-        tvp.ValidAlgorithms = Algorithms.Where(a => a != "EdDSA").ToArray();
+        tvp.IssuerSigningKeys = keys;
+        tvp.ValidAlgorithms = algorithms;
         tvp.TryAllIssuerSigningKeys = true;
-        Volatile.Write(ref _parameters, new ParametersForKeys(keys, tvp));
         return tvp;
     }
 

@@ -120,10 +120,28 @@ internal sealed class JwtAuthenticator
             return AuthResult.Fail(AuthFailure.UnknownKey, issuer.Name, shortHash);
         }
 
+        // A token that names its key is verified with that key alone. One that names none is tried against the
+        // issuer's keys of its type, at most IssuerRuntime.MaxKeysWithoutKid of them: a forged token must not cost
+        // one verification per published key.
+        IssuerKey[]? candidates = null;
+        if (key is null)
+        {
+            candidates = issuer.CandidatesWithoutKid(keys, alg);
+            if (candidates.Length == 0)
+            {
+                return AuthResult.Fail(AuthFailure.UnknownKey, issuer.Name, shortHash);
+            }
+
+            if (candidates.Length > IssuerRuntime.MaxKeysWithoutKid)
+            {
+                return AuthResult.Fail(AuthFailure.KeyIdRequired, issuer.Name, shortHash);
+            }
+        }
+
         TokenValidationResult result;
         if (alg == "EdDSA")
         {
-            key = VerifyEd25519(token, key, keys);
+            key = VerifyEd25519(token, key, candidates);
             if (key is null)
             {
                 return AuthResult.Fail(AuthFailure.InvalidSignature, issuer.Name, shortHash);
@@ -138,12 +156,16 @@ internal sealed class JwtAuthenticator
                 return AuthResult.Fail(AuthFailure.InvalidSignature, issuer.Name, shortHash);
             }
 
-            result = await _handler.ValidateTokenAsync(jwt, issuer.ParametersFor(keys)).ConfigureAwait(false);
+            var parameters = key is not null ? issuer.ParametersFor(keys, key) : issuer.ParametersWithoutKid(keys, alg)!;
+            result = await _handler.ValidateTokenAsync(jwt, parameters).ConfigureAwait(false);
         }
 
         if (!result.IsValid)
         {
-            return AuthResult.Fail(Map(result.Exception), issuer.Name, shortHash);
+            var refused = Map(result.Exception);
+            // Without a kid, "no key matched" means none of the candidates verified the signature.
+            return AuthResult.Fail(candidates is not null && refused == AuthFailure.UnknownKey ? AuthFailure.InvalidSignature : refused,
+                issuer.Name, shortHash);
         }
 
         key ??= FindKey(keys, (result.SecurityToken as JsonWebToken)?.SigningKey ?? jwt.SigningKey);
@@ -397,7 +419,7 @@ internal sealed class JwtAuthenticator
         return null;
     }
 
-    private static IssuerKey? VerifyEd25519(string token, IssuerKey? key, IssuerKeySet keys)
+    private static IssuerKey? VerifyEd25519(string token, IssuerKey? key, IssuerKey[]? candidates)
     {
         var lastDot = token.LastIndexOf('.');
         byte[] signature;
@@ -416,7 +438,7 @@ internal sealed class JwtAuthenticator
             return key.Ed25519 is not null && NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(key.Ed25519, data, signature) ? key : null;
         }
 
-        foreach (var k in keys.All)
+        foreach (var k in candidates ?? [])
         {
             if (k.Ed25519 is not null && NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(k.Ed25519, data, signature))
             {

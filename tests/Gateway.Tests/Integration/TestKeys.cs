@@ -42,15 +42,17 @@ internal sealed class TestKeys
         var p = key.ECDsa.ExportParameters(false);
         return new Dictionary<string, string>
         {
-            ["kty"] = "EC", ["kid"] = key.KeyId, ["use"] = "sig", ["crv"] = "P-256",
+            ["kty"] = "EC", ["kid"] = key.KeyId, ["use"] = "sig", ["crv"] = key.KeySize switch { 384 => "P-384", 521 => "P-521", _ => "P-256" },
             ["x"] = Base64UrlEncoder.Encode(p.Q.X), ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
         };
     }
 
-    public object JwkEd1() => new Dictionary<string, string>
+    public object JwkEd1() => JwkEd25519(Ed1, Ed1Kid);
+
+    public static object JwkEd25519(NSec.Cryptography.Key key, string kid) => new Dictionary<string, string>
     {
-        ["kty"] = "OKP", ["kid"] = Ed1Kid, ["use"] = "sig", ["crv"] = "Ed25519",
-        ["x"] = Base64UrlEncoder.Encode(Ed1.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey)),
+        ["kty"] = "OKP", ["kid"] = kid, ["use"] = "sig", ["crv"] = "Ed25519",
+        ["x"] = Base64UrlEncoder.Encode(key.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey)),
     };
 
     /// <summary>Standard claims for a valid token; tests change what they need.</summary>
@@ -82,12 +84,21 @@ internal sealed class TestKeys
         });
     }
 
-    public string SignEd25519(Dictionary<string, object> claims, string kid = Ed1Kid)
+    public string SignEd25519(Dictionary<string, object> claims, string? kid = Ed1Kid) => SignEd25519(Ed1, claims, kid);
+
+    /// <summary>An EdDSA token signed with <paramref name="key"/>; a null <paramref name="kid"/> leaves it out of the header.</summary>
+    public static string SignEd25519(NSec.Cryptography.Key key, Dictionary<string, object> claims, string? kid)
     {
-        var header = B64(JsonSerializer.Serialize(new { alg = "EdDSA", typ = "JWT", kid }));
+        var fields = new Dictionary<string, string> { ["alg"] = "EdDSA", ["typ"] = "JWT" };
+        if (kid is not null)
+        {
+            fields["kid"] = kid;
+        }
+
+        var header = B64(JsonSerializer.Serialize(fields));
         var payload = B64(JsonSerializer.Serialize(claims));
         var input = Encoding.ASCII.GetBytes(header + "." + payload);
-        var sig = NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(Ed1, input);
+        var sig = NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(key, input);
         return header + "." + payload + "." + Base64UrlEncoder.Encode(sig);
     }
 

@@ -4,10 +4,11 @@ namespace Gateway.Identity.Dpop;
 
 /// <summary>
 /// The replay store of one gateway instance: at most <c>capacity</c> keys (each kept as its SHA-256, 32 bytes, however
-/// long the key), thread-safe. Expired keys are swept by a timer and, when the store is full, reclaimed at once (at
-/// most once a second, so a full store under load does not sweep on every request). When it is still full it answers
-/// <see cref="ReplayCheck.Unavailable"/>: new proofs are refused rather than old ones forgotten, because forgetting a
-/// key that has not expired would let its proof be replayed.
+/// long the key), thread-safe. Expired keys are swept by a timer and, once the store is seven-eighths full, by a sweep
+/// started in the background (at most once a second). A request never sweeps itself: with the default capacity that is
+/// a walk over a million entries, and it would stall every connection of the I/O thread it runs on. When the store is
+/// full it answers <see cref="ReplayCheck.Unavailable"/>: new proofs are refused rather than old ones forgotten, because
+/// forgetting a key that has not expired would let its proof be replayed.
 /// </summary>
 internal sealed class InMemoryDpopReplayStore : IDpopReplayStore, IDisposable
 {
@@ -19,15 +20,25 @@ internal sealed class InMemoryDpopReplayStore : IDpopReplayStore, IDisposable
     private readonly int _capacity;
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
+    private readonly int _highWater;
+    private readonly Action<Action> _runInBackground;
+    private readonly Action _sweep;
     private int _count;
     private int _sweeping;
     private long _lastReclaimTicks;
 
-    public InMemoryDpopReplayStore(int capacity, TimeProvider time, TimeSpan? sweepInterval = null)
+    /// <param name="runInBackground">Runs a reclaiming sweep off the request (default: the thread pool); tests pass one
+    /// that runs it at once or holds it.</param>
+    public InMemoryDpopReplayStore(int capacity, TimeProvider time, TimeSpan? sweepInterval = null,
+        Action<Action>? runInBackground = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _capacity = capacity;
+        _highWater = capacity - (capacity / 8);
         _time = time;
+        _sweep = Sweep;
+        _runInBackground = runInBackground
+            ?? (static work => ThreadPool.UnsafeQueueUserWorkItem(static w => w(), work, preferLocal: false));
         var interval = sweepInterval ?? DefaultSweepInterval;
         _sweeper = time.CreateTimer(static state => ((InMemoryDpopReplayStore)state!).Sweep(), this, interval, interval);
     }
@@ -84,19 +95,24 @@ internal sealed class InMemoryDpopReplayStore : IDpopReplayStore, IDisposable
 
     private bool TryReserve(long now)
     {
-        if (Interlocked.Increment(ref _count) <= _capacity)
+        var count = Interlocked.Increment(ref _count);
+        if (count <= _capacity)
         {
+            if (count >= _highWater)
+            {
+                StartReclaim(now); // filling up: make room before it is needed
+            }
+
             return true;
         }
 
         Interlocked.Decrement(ref _count);
-        var last = Interlocked.Read(ref _lastReclaimTicks);
-        if (now - last < MinReclaimInterval.Ticks || Interlocked.CompareExchange(ref _lastReclaimTicks, now, last) != last)
+        if (!StartReclaim(now))
         {
             return false;
         }
 
-        Sweep();
+        // The sweep runs elsewhere and is rarely done yet: one more look, then refuse.
         if (Interlocked.Increment(ref _count) <= _capacity)
         {
             return true;
@@ -104,6 +120,19 @@ internal sealed class InMemoryDpopReplayStore : IDpopReplayStore, IDisposable
 
         Interlocked.Decrement(ref _count);
         return false;
+    }
+
+    /// <summary>Starts a sweep in the background unless one was started less than a second ago.</summary>
+    private bool StartReclaim(long now)
+    {
+        var last = Interlocked.Read(ref _lastReclaimTicks);
+        if (now - last < MinReclaimInterval.Ticks || Interlocked.CompareExchange(ref _lastReclaimTicks, now, last) != last)
+        {
+            return false;
+        }
+
+        _runInBackground(_sweep);
+        return true;
     }
 
     /// <summary>Removes expired keys. One sweep at a time; a call while another sweeps returns at once.</summary>

@@ -47,10 +47,13 @@ public sealed class DpopReplayStoreTests
         Assert.Equal(2, store.Count);
     }
 
+    /// <summary>Runs a background sweep at once, so that tests see its result on the next call.</summary>
+    private static readonly Action<Action> AtOnce = work => work();
+
     [Fact]
     public async Task TryRegisterAsync_FullOfExpiredKeys_Reclaims()
     {
-        using var store = new InMemoryDpopReplayStore(2, _time, TimeSpan.FromHours(1));
+        using var store = new InMemoryDpopReplayStore(2, _time, TimeSpan.FromHours(1), AtOnce);
         await store.TryRegisterAsync("a", In(10), default);
         await store.TryRegisterAsync("b", In(70), default);
         _time.Advance(TimeSpan.FromSeconds(11));
@@ -63,7 +66,7 @@ public sealed class DpopReplayStoreTests
     [Fact]
     public async Task TryRegisterAsync_Full_ReclaimsAtMostOncePerSecond()
     {
-        using var store = new InMemoryDpopReplayStore(1, _time, TimeSpan.FromHours(1));
+        using var store = new InMemoryDpopReplayStore(1, _time, TimeSpan.FromHours(1), AtOnce);
         await store.TryRegisterAsync("a", In(10), default);
         _time.Advance(TimeSpan.FromMilliseconds(9_900));
         Assert.Equal(ReplayCheck.Unavailable, await store.TryRegisterAsync("b", In(80), default)); // swept: nothing expired
@@ -73,6 +76,67 @@ public sealed class DpopReplayStoreTests
 
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(ReplayCheck.Registered, await store.TryRegisterAsync("d", In(80), default));
+    }
+
+    [Fact]
+    public async Task TryRegisterAsync_Full_ReclaimRunsInTheBackground_NeverOnTheRequest()
+    {
+        var queued = new List<Action>();
+        using var store = new InMemoryDpopReplayStore(2, _time, TimeSpan.FromHours(1), queued.Add);
+        await store.TryRegisterAsync("a", In(10), default);
+        await store.TryRegisterAsync("b", In(70), default);
+        var early = Assert.Single(queued); // full: a sweep was asked for before the store had to refuse anything
+        queued.Clear();
+        early();
+        Assert.Equal(2, store.Count); // nothing had expired
+
+        _time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal(ReplayCheck.Unavailable, await store.TryRegisterAsync("c", In(80), default));
+        Assert.Equal(2, store.Count); // "a" has expired, but the request did not sweep
+
+        Assert.Single(queued)();
+        Assert.Equal(1, store.Count);
+        Assert.Equal(ReplayCheck.Registered, await store.TryRegisterAsync("c", In(80), default));
+        Assert.Equal(ReplayCheck.Replayed, await store.TryRegisterAsync("b", In(80), default));
+    }
+
+    [Fact]
+    public async Task TryRegisterAsync_SevenEighthsFull_StartsOneSweepASecond()
+    {
+        var queued = new List<Action>();
+        using var store = new InMemoryDpopReplayStore(16, _time, TimeSpan.FromHours(1), queued.Add);
+        for (var i = 0; i < 13; i++)
+        {
+            await store.TryRegisterAsync("k" + i, In(70), default);
+        }
+
+        Assert.Empty(queued);
+        await store.TryRegisterAsync("k13", In(70), default); // 14 of 16
+        Assert.Single(queued);
+        await store.TryRegisterAsync("k14", In(70), default);
+        Assert.Single(queued); // not again within the second
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await store.TryRegisterAsync("k15", In(70), default);
+        Assert.Equal(2, queued.Count);
+    }
+
+    [Fact]
+    public async Task TryRegisterAsync_DefaultBackground_FullOfExpiredKeys_FreedWithoutTheCaller()
+    {
+        using var store = new InMemoryDpopReplayStore(2, _time, TimeSpan.FromHours(1));
+        await store.TryRegisterAsync("a", In(10), default);
+        await store.TryRegisterAsync("b", In(10), default);
+        _time.Advance(TimeSpan.FromSeconds(11));
+        await store.TryRegisterAsync("c", In(80), default); // full: starts the sweep on the thread pool
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.Count > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(store.Count <= 1, $"the pool's sweep left {store.Count} keys");
     }
 
     [Fact]
