@@ -99,6 +99,9 @@ for t in yarp=http://127.0.0.1:$yarp_port yarp2=http://127.0.0.1:$yarp2_port gat
   $loadtool run --target "$t" --path /orders/42 --mode closed --concurrency "$conc" --warmup 0s --duration "${PROCESS_WARMUP:-20s}" \
     --quiet "${ident[@]}" --identities 10 >/dev/null
 done
+# The warm-up wrote about 250 MB of audit records; let the kernel write them back now, not during the first measured
+# round (the dirty-page writeback had been suspected of a first-round dip in bare YARP's figures, runs Q-S).
+sync
 
 g0=$(gen2)
 run saturation-warm "${targets[@]}" "${common[@]}" "${ident[@]}" --mode closed --concurrency "$conc" --identities 10 "${watch[@]}" \

@@ -21,6 +21,10 @@ namespace Gateway.Hosting;
 /// <summary>Wires the gateway: Kestrel listeners, the request pipeline in order, YARP, key managers, audit, metrics.</summary>
 public static class GatewayHost
 {
+    /// <summary>The TLS connection whose handshake is running in this flow: set when Kestrel configures the handshake,
+    /// read by the client-certificate callback, which runs inside it.</summary>
+    private static readonly AsyncLocal<TlsConnectionState?> HandshakeConnection = new();
+
     public static WebApplication Build(LoadedConfig config, GatewayHostSettings? settings = null)
     {
         settings ??= new GatewayHostSettings();
@@ -205,7 +209,14 @@ public static class GatewayHost
                 https.ClientCertificateMode = mode == "off"
                     ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate
                     : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
-                https.ClientCertificateValidation = static (_, _, _) => true;
+                // Accept any certificate in the handshake (the gateway validates it against the trust bundles after
+                // it, and answers with a problem+json reason), but keep the intermediates the client sent with it:
+                // candidates for that validation's chain.
+                https.ClientCertificateValidation = static (certificate, chain, _) =>
+                {
+                    HandshakeConnection.Value?.CapturePresented(certificate, chain);
+                    return true;
+                };
                 https.CheckCertificateRevocation = false;
                 // The handshake builds a chain for the client certificate before the callback above runs; by default
                 // that build downloads missing issuers from the certificate's AIA URLs: an unauthenticated client could
@@ -215,8 +226,11 @@ public static class GatewayHost
                 // (re)load without downloads, instead of the selector's bare certificate, for which every handshake
                 // would build the chain again (on the I/O thread with inline scheduling) and could fetch a missing
                 // issuer. The selector above stays because Kestrel requires a certificate source when it is configured.
-                https.OnAuthenticate = (_, ssl) =>
+                https.OnAuthenticate = (connection, ssl) =>
                 {
+                    // The connection whose handshake follows, for ClientCertificateValidation (which is not told).
+                    HandshakeConnection.Value = connection.Items.TryGetValue(TlsConnectionState.Item, out var item) ? item as TlsConnectionState : null;
+
                     ssl.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
                     {
                         DisableCertificateDownloads = true,

@@ -28,6 +28,7 @@ internal sealed class CredentialAuthenticator
     private readonly ApiKeyAuthenticator _apiKeys;
     private readonly TrustBundleStore _bundles;
     private readonly SvidValidator _svids;
+    private readonly LearnedIntermediates _learned = new();
     private readonly DpopProofValidator _dpop;
     private readonly DpopNonces _nonces;
     private readonly TimeProvider _time;
@@ -284,7 +285,15 @@ internal sealed class CredentialAuthenticator
 
         var thumbprint = SvidValidator.ThumbprintS256(certificate);
         var shortThumbprint = thumbprint[..16];
-        var result = _svids.Validate(certificate, bundles);
+        // The intermediates the client sent, else those earlier clients' valid chains went through (a resumed TLS
+        // session does not carry the chain): untrusted candidates either way, the chain must end at a bundle root.
+        var presented = connection.PresentedIntermediates;
+        var result = _svids.Validate(certificate, bundles, presented ?? _learned.For(bundles.Revision));
+        if (result.IsValid && presented is not null && result.CandidatesUsed is { } used)
+        {
+            _learned.Learn(bundles.Revision, used);
+        }
+
         WorkloadIdentity? identity = null;
         if (result.Failure == AuthFailure.None)
         {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
@@ -25,6 +26,45 @@ internal sealed class TlsConnectionState(string mode)
     }
 
     /// <summary>The state of the connection a request arrived on; null for plain-HTTP listeners.</summary>
+    /// <summary>Most certificates kept from what a client sends besides its own: a SPIFFE chain is a leaf and one or two
+    /// intermediates, and the rest of a long list is ignored, never built.</summary>
+    public const int MaxPresentedIntermediates = 4;
+
+    private X509Certificate2[]? _presented;
+
+    /// <summary>The certificates the client sent besides its leaf during the handshake: untrusted, used only as
+    /// candidates for the chain from the leaf to its trust domain's roots (SPIRE with an upstream CA signs SVIDs
+    /// with an intermediate that the bundle does not hold). Null when none were sent.</summary>
+    public IReadOnlyList<X509Certificate2>? PresentedIntermediates => Volatile.Read(ref _presented);
+
+    /// <summary>Keeps copies of the certificates the TLS stack received with the client's certificate (the extra
+    /// store of the handshake's chain), without the leaf itself, at most <see cref="MaxPresentedIntermediates"/>.</summary>
+    public void CapturePresented(X509Certificate? leaf, X509Chain? chain)
+    {
+        if (leaf is null || chain is null || chain.ChainPolicy.ExtraStore.Count == 0)
+        {
+            return;
+        }
+
+        var leafBytes = leaf.GetRawCertData();
+        var kept = new List<X509Certificate2>(Math.Min(chain.ChainPolicy.ExtraStore.Count, MaxPresentedIntermediates));
+        foreach (var certificate in chain.ChainPolicy.ExtraStore)
+        {
+            if (kept.Count == MaxPresentedIntermediates)
+            {
+                break;
+            }
+
+            if (!certificate.RawDataMemory.Span.SequenceEqual(leafBytes))
+            {
+                // A copy: the handshake disposes its chain and what it holds.
+                kept.Add(X509CertificateLoader.LoadCertificate(certificate.RawDataMemory.Span));
+            }
+        }
+
+        Volatile.Write(ref _presented, kept.Count == 0 ? null : kept.ToArray());
+    }
+
     public static TlsConnectionState? Of(HttpContext context)
         => context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(Item, out var state) == true ? state as TlsConnectionState : null;
 }

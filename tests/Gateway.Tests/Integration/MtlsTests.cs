@@ -50,6 +50,75 @@ public sealed class MtlsTests(StrongIdentityFixture f) : IClassFixture<StrongIde
         await ProblemAssert.IsProblemAsync(denied, 403, "no_matching_rule");
     }
 
+    [Fact]
+    public async Task SvidFromIntermediateNotInBundle_ChainSentInHandshake_Accepted()
+    {
+        // SPIRE with an upstream CA: the SVID is signed by an intermediate; the bundle holds only the root, and the
+        // client sends the intermediate after its certificate.
+        var intermediate = TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org");
+        var leaf = TestCertificates.ForTls(TestCertificates.CreateSvid(intermediate, PaymentsId));
+        using (var bare = f.Client(leaf))
+        using (var refused = await StrongIdentityFixture.GetAsync(bare, f.RequiredUrl("/payments/no-chain")))
+        {
+            await ProblemAssert.IsProblemAsync(refused, 401, "certificate_untrusted");
+        }
+
+        using var client = f.ClientWithChain(leaf, intermediate);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/chain"));
+        Assert.Equal(200, (int)response.StatusCode);
+        var seen = f.Gateway.UpstreamRequests.Last(r => r.Path == "/payments/chain");
+        Assert.Equal(PaymentsId, seen.Headers["X-Workload-Id"]);
+        Assert.Equal("mtls", seen.Headers["X-Workload-Auth-Method"]);
+    }
+
+    [Fact]
+    public async Task IntermediateLearnedFromAValidChain_ServesConnectionsWithoutIt()
+    {
+        // A resumed TLS session carries the client's certificate but not its chain: an intermediate that a valid
+        // chain went through is tried for later connections of the same bundle.
+        var intermediate = TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org");
+        using (var first = f.ClientWithChain(TestCertificates.ForTls(TestCertificates.CreateSvid(intermediate, PaymentsId)), intermediate))
+        using (var r = await StrongIdentityFixture.GetAsync(first, f.RequiredUrl("/payments/learn")))
+        {
+            Assert.Equal(200, (int)r.StatusCode);
+        }
+
+        using var second = f.Client(TestCertificates.ForTls(TestCertificates.CreateSvid(intermediate, PaymentsId)));
+        using var response = await StrongIdentityFixture.GetAsync(second, f.RequiredUrl("/payments/learned"));
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    public static TheoryData<string> HostileChains() => ["another trust domain's intermediate", "a rogue root for the same trust domain",
+        "an intermediate that is not a CA", "an expired intermediate"];
+
+    [Theory]
+    [MemberData(nameof(HostileChains))]
+    public async Task PresentedCertificates_NeverAnchorAChain(string name)
+    {
+        // What the client sends is a candidate for the path, never a trust anchor: the chain must end at a root of the
+        // bundle of the trust domain the SVID names.
+        var now = DateTimeOffset.UtcNow;
+        var (issuer, sent) = name switch
+        {
+            "another trust domain's intermediate" => Pair(TestCertificates.CreateIntermediateCa(f.OtherRoot, "other.org")),
+            "a rogue root for the same trust domain" => Pair(TestCertificates.CreateRootCa("example.org")),
+            "an intermediate that is not a CA" => Pair(TestCertificates.CreateLeaf(f.ExampleRoot, TestCertificates.Svid("spiffe://example.org/ns/x/sa/y") with
+            {
+                KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign,
+            })),
+            _ => Pair(TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org", now.AddDays(-10), now.AddDays(-1))),
+        };
+        var leaf = TestCertificates.ForTls(TestCertificates.CreateLeaf(issuer, TestCertificates.Svid(PaymentsId) with
+        {
+            NotBefore = now.AddDays(-5),
+        }));
+        using var client = f.ClientWithChain(leaf, sent);
+        using var response = await StrongIdentityFixture.GetAsync(client, f.RequiredUrl("/payments/hostile-chain"));
+        await ProblemAssert.IsProblemAsync(response, 401, "certificate_untrusted");
+
+        static (X509Certificate2, X509Certificate2) Pair(X509Certificate2 c) => (c, c);
+    }
+
     public static TheoryData<string, string> RefusedCertificates() => new()
     {
         { "signed by another trust domain's CA", "certificate_untrusted" },

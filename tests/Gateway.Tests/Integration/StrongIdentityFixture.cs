@@ -119,11 +119,23 @@ public sealed class StrongIdentityFixture : IAsyncLifetime
 
     /// <summary>An HTTPS client that trusts only the test server CA and presents <paramref name="clientCertificate"/>.</summary>
     public HttpClient Client(X509Certificate2? clientCertificate, Version? version = null)
+        => Client(clientCertificate, version, null);
+
+    /// <summary>An HTTPS client that sends <paramref name="intermediates"/> after its certificate in the handshake.</summary>
+    public HttpClient ClientWithChain(X509Certificate2 clientCertificate, params X509Certificate2[] intermediates)
+        => Client(clientCertificate, null, intermediates);
+
+    private HttpClient Client(X509Certificate2? clientCertificate, Version? version, X509Certificate2[]? intermediates)
     {
         var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
         handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) =>
             cert is not null && cert.GetCertHashString() == ServerCertificate.GetCertHashString();
-        if (clientCertificate is not null)
+        if (clientCertificate is not null && intermediates is not null)
+        {
+            handler.SslOptions.ClientCertificateContext = System.Net.Security.SslStreamCertificateContext.Create(
+                clientCertificate, new X509Certificate2Collection(intermediates), offline: true);
+        }
+        else if (clientCertificate is not null)
         {
             handler.SslOptions.ClientCertificates = new X509CertificateCollection { clientCertificate };
             handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;

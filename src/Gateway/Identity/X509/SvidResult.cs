@@ -8,12 +8,14 @@ namespace Gateway.Identity.X509;
 /// </summary>
 internal readonly record struct SvidResult
 {
-    private SvidResult(AuthFailure failure, SpiffeId id, string? thumbprintS256, DateTimeOffset notAfter)
+    private SvidResult(AuthFailure failure, SpiffeId id, string? thumbprintS256, DateTimeOffset notAfter,
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? candidatesUsed = null)
     {
         Failure = failure;
         Id = id;
         ThumbprintS256 = thumbprintS256;
         NotAfter = notAfter;
+        CandidatesUsed = candidatesUsed;
     }
 
     /// <summary><see cref="AuthFailure.None"/> when the certificate is a valid SVID of a trusted trust domain.</summary>
@@ -28,11 +30,16 @@ internal readonly record struct SvidResult
     /// <summary>The certificate's notAfter (UTC): a cache entry must not outlive it.</summary>
     public DateTimeOffset NotAfter { get; }
 
+    /// <summary>Of the candidate intermediates given to the validation (not the bundle's own), those the valid chain
+    /// went through: the same instances. Null when none.</summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? CandidatesUsed { get; }
+
     [MemberNotNullWhen(true, nameof(ThumbprintS256))]
     public bool IsValid => Failure == AuthFailure.None;
 
-    public static SvidResult Valid(SpiffeId id, string thumbprintS256, DateTimeOffset notAfter)
-        => new(AuthFailure.None, id, thumbprintS256, notAfter);
+    public static SvidResult Valid(SpiffeId id, string thumbprintS256, DateTimeOffset notAfter,
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? candidatesUsed = null)
+        => new(AuthFailure.None, id, thumbprintS256, notAfter, candidatesUsed);
 
     public static SvidResult Fail(AuthFailure failure)
         => failure == AuthFailure.None

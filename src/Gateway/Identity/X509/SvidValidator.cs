@@ -112,13 +112,13 @@ internal sealed class SvidValidator(TimeProvider time)
             }
 
             // 6. The chain, to that bundle's roots only.
-            if (!Chains(leaf, bundle, presentedIntermediates, now, out var chainNotAfter))
+            if (!Chains(leaf, bundle, presentedIntermediates, now, out var chainNotAfter, out var used))
             {
                 return SvidResult.Fail(AuthFailure.CertificateUntrusted);
             }
 
             // Valid until the first certificate of the chain expires (a cached result must not outlive its CA).
-            return SvidResult.Valid(id, ThumbprintS256(leaf), chainNotAfter < notAfter ? chainNotAfter : notAfter);
+            return SvidResult.Valid(id, ThumbprintS256(leaf), chainNotAfter < notAfter ? chainNotAfter : notAfter, used);
         }
         catch (Exception ex) when (ex is CryptographicException or AsnContentException)
         {
@@ -153,9 +153,10 @@ internal sealed class SvidValidator(TimeProvider time)
     }
 
     private static bool Chains(X509Certificate2 leaf, TrustBundle bundle, IReadOnlyList<X509Certificate2>? presented, DateTimeOffset now,
-        out DateTimeOffset notAfter)
+        out DateTimeOffset notAfter, out List<X509Certificate2>? used)
     {
         notAfter = DateTimeOffset.MaxValue;
+        used = null;
         using var chain = new X509Chain { ChainPolicy = CreatePolicy(bundle, now) };
         if (presented is not null)
         {
@@ -191,7 +192,29 @@ internal sealed class SvidValidator(TimeProvider time)
                 }
             }
 
-            return elements.Count >= 2 && bundle.IsRoot(elements[^1].Certificate);
+            if (elements.Count < 2 || !bundle.IsRoot(elements[^1].Certificate))
+            {
+                return false;
+            }
+
+            // Which of the presented candidates the chain went through (between the leaf and the root).
+            if (presented is { Count: > 0 })
+            {
+                for (var i = 1; i < elements.Count - 1; i++)
+                {
+                    var raw = elements[i].Certificate.RawDataMemory.Span;
+                    foreach (var candidate in presented)
+                    {
+                        if (candidate.RawDataMemory.Span.SequenceEqual(raw))
+                        {
+                            (used ??= []).Add(candidate);
+                            break;
+                        }
+                    }
+                }
+            }
+
+            return true;
         }
         catch (CryptographicException)
         {
