@@ -268,6 +268,30 @@ internal sealed class CredentialAuthenticator
         return true;
     }
 
+    /// <summary>The certificates the client sent with its own, parsed; malformed ones are skipped. Null when none.</summary>
+    private static X509Certificate2[]? ParsePresented(IReadOnlyList<byte[]>? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        var parsed = new List<X509Certificate2>(raw.Count);
+        foreach (var der in raw)
+        {
+            try
+            {
+                parsed.Add(X509CertificateLoader.LoadCertificate(der));
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // Not a certificate: not a candidate.
+            }
+        }
+
+        return parsed.Count == 0 ? null : parsed.ToArray();
+    }
+
     /// <summary>Validates the connection's client certificate once per TLS connection (the certificate of a
     /// connection never changes) and again when the trust bundles change; expiry is checked on every request.</summary>
     private CertificateOutcome ValidateCertificate(TlsConnectionState connection, X509Certificate2 certificate)
@@ -286,12 +310,24 @@ internal sealed class CredentialAuthenticator
         var thumbprint = SvidValidator.ThumbprintS256(certificate);
         var shortThumbprint = thumbprint[..16];
         // The intermediates the client sent, else those earlier clients' valid chains went through (a resumed TLS
-        // session does not carry the chain): untrusted candidates either way, the chain must end at a bundle root.
-        var presented = connection.PresentedIntermediates;
-        var result = _svids.Validate(certificate, bundles, presented ?? _learned.For(bundles.Revision));
+        // session does not carry the chain): untrusted candidates either way; the validator keeps those that name the
+        // leaf's trust domain, and the chain must end at that domain's roots.
+        var presented = ParsePresented(connection.PresentedIntermediates);
+        var result = _svids.Validate(certificate, bundles, (IReadOnlyList<X509Certificate2>?)presented ?? _learned.For(bundles.Revision));
         if (result.IsValid && presented is not null && result.CandidatesUsed is { } used)
         {
-            _learned.Learn(bundles.Revision, used);
+            _learned.Learn(bundles.Revision, result.Id.TrustDomain, used);
+        }
+
+        if (presented is not null)
+        {
+            foreach (var c in presented)
+            {
+                if (result.CandidatesUsed?.Any(u => ReferenceEquals(u, c)) != true)
+                {
+                    c.Dispose(); // the learned ones live on
+                }
+            }
         }
 
         WorkloadIdentity? identity = null;

@@ -25,20 +25,23 @@ internal sealed class TlsConnectionState(string mode)
         set => Volatile.Write(ref _validated, value);
     }
 
-    /// <summary>The state of the connection a request arrived on; null for plain-HTTP listeners.</summary>
     /// <summary>Most certificates kept from what a client sends besides its own: a SPIFFE chain is a leaf and one or two
-    /// intermediates, and the rest of a long list is ignored, never built.</summary>
+    /// intermediates, and the rest of a long list is ignored, never parsed.</summary>
     public const int MaxPresentedIntermediates = 4;
 
-    private X509Certificate2[]? _presented;
+    /// <summary>Most bytes kept for them per connection (a SPIRE CA certificate is under 1 KB).</summary>
+    public const int MaxPresentedBytes = 16 * 1024;
 
-    /// <summary>The certificates the client sent besides its leaf during the handshake: untrusted, used only as
-    /// candidates for the chain from the leaf to its trust domain's roots (SPIRE with an upstream CA signs SVIDs
-    /// with an intermediate that the bundle does not hold). Null when none were sent.</summary>
-    public IReadOnlyList<X509Certificate2>? PresentedIntermediates => Volatile.Read(ref _presented);
+    private byte[][]? _presented;
 
-    /// <summary>Keeps copies of the certificates the TLS stack received with the client's certificate (the extra
-    /// store of the handshake's chain), without the leaf itself, at most <see cref="MaxPresentedIntermediates"/>.</summary>
+    /// <summary>The DER of the certificates the client sent besides its leaf during the handshake: untrusted, parsed only
+    /// when the connection's certificate is validated, as candidates for its chain (SPIRE with an upstream CA signs
+    /// SVIDs with an intermediate that the bundle does not hold). Null when none were sent.</summary>
+    public IReadOnlyList<byte[]>? PresentedIntermediates => Volatile.Read(ref _presented);
+
+    /// <summary>Keeps the DER of the certificates the TLS stack received with the client's certificate (the extra store
+    /// of the handshake's chain), without the leaf, at most <see cref="MaxPresentedIntermediates"/> and
+    /// <see cref="MaxPresentedBytes"/>. A copy: the handshake disposes its chain and what it holds.</summary>
     public void CapturePresented(X509Certificate? leaf, X509Chain? chain)
     {
         if (leaf is null || chain is null || chain.ChainPolicy.ExtraStore.Count == 0)
@@ -47,24 +50,27 @@ internal sealed class TlsConnectionState(string mode)
         }
 
         var leafBytes = leaf.GetRawCertData();
-        var kept = new List<X509Certificate2>(Math.Min(chain.ChainPolicy.ExtraStore.Count, MaxPresentedIntermediates));
+        var kept = new List<byte[]>(Math.Min(chain.ChainPolicy.ExtraStore.Count, MaxPresentedIntermediates));
+        var bytes = 0;
         foreach (var certificate in chain.ChainPolicy.ExtraStore)
         {
-            if (kept.Count == MaxPresentedIntermediates)
+            var raw = certificate.RawDataMemory.Span;
+            if (kept.Count == MaxPresentedIntermediates || bytes + raw.Length > MaxPresentedBytes)
             {
                 break;
             }
 
-            if (!certificate.RawDataMemory.Span.SequenceEqual(leafBytes))
+            if (!raw.SequenceEqual(leafBytes))
             {
-                // A copy: the handshake disposes its chain and what it holds.
-                kept.Add(X509CertificateLoader.LoadCertificate(certificate.RawDataMemory.Span));
+                kept.Add(raw.ToArray());
+                bytes += raw.Length;
             }
         }
 
         Volatile.Write(ref _presented, kept.Count == 0 ? null : kept.ToArray());
     }
 
+    /// <summary>The state of the connection a request arrived on; null for plain-HTTP listeners.</summary>
     public static TlsConnectionState? Of(HttpContext context)
         => context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(Item, out var state) == true ? state as TlsConnectionState : null;
 }

@@ -89,7 +89,8 @@ public sealed class MtlsTests(StrongIdentityFixture f) : IClassFixture<StrongIde
     }
 
     public static TheoryData<string> HostileChains() => ["another trust domain's intermediate", "a rogue root for the same trust domain",
-        "an intermediate that is not a CA", "an expired intermediate"];
+        "an intermediate that is not a CA", "an expired intermediate", "an intermediate under the right root naming another trust domain",
+        "an intermediate under the right root naming no trust domain"];
 
     [Theory]
     [MemberData(nameof(HostileChains))]
@@ -106,7 +107,17 @@ public sealed class MtlsTests(StrongIdentityFixture f) : IClassFixture<StrongIde
             {
                 KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign,
             })),
-            _ => Pair(TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org", now.AddDays(-10), now.AddDays(-1))),
+            "an expired intermediate" => Pair(TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org", now.AddDays(-10), now.AddDays(-1))),
+            // One root vouching for several domains (a shared corporate root): another domain's CA under it must not
+            // sign for example.org, nor may a CA that names no trust domain at all.
+            "an intermediate under the right root naming another trust domain" => Pair(TestCertificates.CreateIntermediateCa(f.ExampleRoot, "other.org")),
+            _ => Pair(TestCertificates.CreateLeaf(f.ExampleRoot, new TestCertificates.LeafSpec
+            {
+                IsCa = true,
+                KeyUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign,
+                ExtendedKeyUsages = null,
+                Subject = "CN=corporate issuing CA",
+            })),
         };
         var leaf = TestCertificates.ForTls(TestCertificates.CreateLeaf(issuer, TestCertificates.Svid(PaymentsId) with
         {
@@ -117,6 +128,69 @@ public sealed class MtlsTests(StrongIdentityFixture f) : IClassFixture<StrongIde
         await ProblemAssert.IsProblemAsync(response, 401, "certificate_untrusted");
 
         static (X509Certificate2, X509Certificate2) Pair(X509Certificate2 c) => (c, c);
+    }
+
+    [Fact]
+    public async Task IntermediatesLearnedPerTrustDomain_AnotherDomainCannotPushThemOut()
+    {
+        var intermediate = TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org");
+        using (var first = f.ClientWithChain(TestCertificates.ForTls(TestCertificates.CreateSvid(intermediate, PaymentsId)), intermediate))
+        using (var r = await StrongIdentityFixture.GetAsync(first, f.RequiredUrl("/payments/learn-mine")))
+        {
+            Assert.Equal(200, (int)r.StatusCode);
+        }
+
+        // other.org's CA owner sends more valid intermediates of its own than one domain keeps.
+        for (var i = 0; i <= Gateway.Identity.X509.LearnedIntermediates.CapacityPerTrustDomain; i++)
+        {
+            var theirs = TestCertificates.CreateIntermediateCa(f.OtherRoot, "other.org");
+            using var c = f.ClientWithChain(TestCertificates.ForTls(TestCertificates.CreateSvid(theirs, "spiffe://other.org/ns/payments/sa/api")), theirs);
+            using var r = await StrongIdentityFixture.GetAsync(c, f.RequiredUrl("/payments/flush"));
+            Assert.Equal(200, (int)r.StatusCode);
+        }
+
+        using var later = f.Client(TestCertificates.ForTls(TestCertificates.CreateSvid(intermediate, PaymentsId)));
+        using var response = await StrongIdentityFixture.GetAsync(later, f.RequiredUrl("/payments/still-learned"));
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PresentedChainOfOneConnection_NeverSeenByAnother()
+    {
+        // The handshake hands the presented certificates to the connection through the handshake's own flow: 40
+        // connections sending an intermediate (with an expired leaf, refused before any chain is built, so nothing is
+        // learned) interleaved with 40 connections, HTTP/1.1 and HTTP/2, whose valid leaf needs that intermediate and
+        // does not send it. None may borrow another's.
+        var now = DateTimeOffset.UtcNow;
+        var intermediate = TestCertificates.CreateIntermediateCa(f.ExampleRoot, "example.org");
+        var expired = TestCertificates.ForTls(TestCertificates.CreateLeaf(intermediate, TestCertificates.Svid(PaymentsId) with
+        {
+            NotBefore = now.AddDays(-3),
+            NotAfter = now.AddDays(-1),
+        }));
+        var valid = TestCertificates.ForTls(TestCertificates.CreateSvid(intermediate, PaymentsId));
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var tasks = new List<Task>();
+        for (var i = 0; i < 40; i++)
+        {
+            var version = i % 2 == 0 ? HttpVersion.Version20 : HttpVersion.Version11;
+            tasks.Add(Task.Run(async () =>
+            {
+                using var c = f.ClientWithChain(expired, intermediate);
+                using var r = await StrongIdentityFixture.GetAsync(c, f.RequiredUrl("/payments/sends-chain"));
+                statuses.Add((int)r.StatusCode);
+            }));
+            tasks.Add(Task.Run(async () =>
+            {
+                using var c = f.Client(valid, version);
+                using var r = await StrongIdentityFixture.GetAsync(c, f.RequiredUrl("/payments/no-chain-sent"));
+                statuses.Add((int)r.StatusCode);
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+        Assert.Equal(80, statuses.Count);
+        Assert.All(statuses, s => Assert.Equal(401, s));
     }
 
     public static TheoryData<string, string> RefusedCertificates() => new()

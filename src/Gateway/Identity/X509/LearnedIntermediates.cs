@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Gateway.Identity.X509;
@@ -7,32 +8,51 @@ namespace Gateway.Identity.X509;
 /// roots. A resumed TLS session carries the client's certificate but not the chain it was first sent with, so a client
 /// whose SVID comes from an intermediate the bundle does not hold (SPIRE with an upstream CA) would be refused on every
 /// resumed connection; the validation of a connection without presented intermediates tries these, as browsers do.
-/// They are only candidates: a chain must still end at one of the trust domain's roots. Kept for one bundle revision
-/// (a bundle change forgets them), at most <see cref="Capacity"/>, the oldest dropped first.
+/// They are only candidates: a chain must still end at one of the trust domain's roots, through intermediates that name
+/// that trust domain (<see cref="SvidValidator"/>). Kept per trust domain, at most <see cref="CapacityPerTrustDomain"/>
+/// each (the oldest dropped first), so one domain's clients cannot push out another's; for one bundle revision (a
+/// bundle change forgets them all, and a validation that read an older revision cannot bring its set back).
 /// </summary>
 internal sealed class LearnedIntermediates
 {
-    public const int Capacity = 32;
+    public const int CapacityPerTrustDomain = 8;
 
-    private sealed record Snapshot(long Revision, X509Certificate2[] Certificates);
+    private sealed record Snapshot(long Revision, FrozenDictionary<string, X509Certificate2[]> ByTrustDomain, X509Certificate2[] All);
 
     private readonly object _sync = new();
-    private Snapshot _current = new(long.MinValue, []);
+    private Snapshot _current = new(long.MinValue, FrozenDictionary<string, X509Certificate2[]>.Empty, []);
 
-    /// <summary>The intermediates learned under this bundle revision; null when none.</summary>
+    /// <summary>Every intermediate learned under this bundle revision (the validator keeps those of the leaf's trust
+    /// domain); null when none.</summary>
     public IReadOnlyList<X509Certificate2>? For(long revision)
     {
         var s = Volatile.Read(ref _current);
-        return s.Revision == revision && s.Certificates.Length > 0 ? s.Certificates : null;
+        return s.Revision == revision && s.All.Length > 0 ? s.All : null;
     }
 
-    /// <summary>Remembers intermediates a valid chain went through under this bundle revision.</summary>
-    public void Learn(long revision, IEnumerable<X509Certificate2> used)
+    /// <summary>The intermediates learned for one trust domain under this revision (tests, diagnostics).</summary>
+    public IReadOnlyList<X509Certificate2> For(long revision, string trustDomain)
+    {
+        var s = Volatile.Read(ref _current);
+        return s.Revision == revision && s.ByTrustDomain.TryGetValue(trustDomain, out var c) ? c : [];
+    }
+
+    /// <summary>Remembers intermediates a valid chain of <paramref name="trustDomain"/> went through under this bundle
+    /// revision. A revision older than the one already kept is ignored.</summary>
+    public void Learn(long revision, string trustDomain, IEnumerable<X509Certificate2> used)
     {
         lock (_sync)
         {
             var s = _current;
-            var known = s.Revision == revision ? new List<X509Certificate2>(s.Certificates) : [];
+            if (revision < s.Revision)
+            {
+                return;
+            }
+
+            var byDomain = s.Revision == revision
+                ? s.ByTrustDomain.ToDictionary(StringComparer.Ordinal)
+                : new Dictionary<string, X509Certificate2[]>(StringComparer.Ordinal);
+            var known = byDomain.TryGetValue(trustDomain, out var existing) ? new List<X509Certificate2>(existing) : [];
             var changed = s.Revision != revision;
             foreach (var certificate in used)
             {
@@ -48,12 +68,14 @@ internal sealed class LearnedIntermediates
                 return;
             }
 
-            if (known.Count > Capacity)
+            if (known.Count > CapacityPerTrustDomain)
             {
-                known.RemoveRange(0, known.Count - Capacity);
+                known.RemoveRange(0, known.Count - CapacityPerTrustDomain);
             }
 
-            Volatile.Write(ref _current, new Snapshot(revision, known.ToArray()));
+            byDomain[trustDomain] = known.ToArray();
+            Volatile.Write(ref _current, new Snapshot(revision, byDomain.ToFrozenDictionary(StringComparer.Ordinal),
+                byDomain.Values.SelectMany(c => c).ToArray()));
         }
     }
 }

@@ -111,8 +111,12 @@ internal sealed class SvidValidator(TimeProvider time)
                 return SvidResult.Fail(AuthFailure.CertificateTrustDomainUnknown);
             }
 
-            // 6. The chain, to that bundle's roots only.
-            if (!Chains(leaf, bundle, presentedIntermediates, now, out var chainNotAfter, out var used))
+            // 6. The chain, to that bundle's roots only. Intermediates from outside the bundle (sent by the client, or
+            // learned from earlier clients) count only when they name this trust domain (URI SAN spiffe://td, as
+            // SPIRE's CA certificates do): a root shared by several bundles must not let one domain's CA, or any other
+            // CA under that root, sign for another domain.
+            var candidates = OfTrustDomain(presentedIntermediates, id.TrustDomain);
+            if (!Chains(leaf, bundle, candidates, now, out var chainNotAfter, out var used))
             {
                 return SvidResult.Fail(AuthFailure.CertificateUntrusted);
             }
@@ -227,6 +231,63 @@ internal sealed class SvidValidator(TimeProvider time)
                 element.Certificate.Dispose();
             }
         }
+    }
+
+    /// <summary>The candidates whose subject alternative names include <c>spiffe://trustDomain</c>; null when none.</summary>
+    internal static List<X509Certificate2>? OfTrustDomain(IReadOnlyList<X509Certificate2>? candidates, string trustDomain)
+    {
+        List<X509Certificate2>? kept = null;
+        if (candidates is null)
+        {
+            return null;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (NamesTrustDomain(candidate, trustDomain))
+            {
+                (kept ??= []).Add(candidate);
+            }
+        }
+
+        return kept;
+    }
+
+    private static bool NamesTrustDomain(X509Certificate2 ca, string trustDomain)
+    {
+        try
+        {
+            foreach (var ext in ca.Extensions)
+            {
+                if (ext.Oid?.Value != SubjectAltNameOid)
+                {
+                    continue;
+                }
+
+                var names = new AsnReader(ext.RawData, AsnEncodingRules.DER).ReadSequence();
+                while (names.HasData)
+                {
+                    if (!names.PeekTag().HasSameClassAndValue(UriTag))
+                    {
+                        names.ReadEncodedValue();
+                        continue;
+                    }
+
+                    var uri = names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag);
+                    if (SpiffeId.TryParse(uri, out var id) && id.Path.Length == 0
+                        && string.Equals(id.TrustDomain, trustDomain, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException)
+        {
+            // A malformed name list names nothing.
+        }
+
+        return false;
     }
 
     /// <summary>The only URI of a GeneralNames value, or null when there are none or several.</summary>
