@@ -274,6 +274,11 @@ internal sealed class SvidValidator(TimeProvider time)
                     }
 
                     var uri = names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag);
+                    if (uri.EndsWith("://" + trustDomain + "/", StringComparison.Ordinal))
+                    {
+                        uri = uri[..^1]; // spiffe://td/ (some CAs, the gateway's dev CA among them, write the slash)
+                    }
+
                     if (SpiffeId.TryParse(uri, out var id) && id.Path.Length == 0
                         && string.Equals(id.TrustDomain, trustDomain, StringComparison.Ordinal))
                     {

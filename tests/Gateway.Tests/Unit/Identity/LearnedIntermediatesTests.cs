@@ -165,4 +165,24 @@ public sealed class SharedRootChainTests
         Assert.True(result.IsValid);
         Assert.Same(presented, Assert.Single(result.CandidatesUsed!));
     }
+
+    [Theory]
+    [InlineData("spiffe://a.example", true)]
+    [InlineData("spiffe://a.example/", true)]
+    [InlineData("spiffe://a.example/ns/x", false)]
+    [InlineData("spiffe://b.example", false)]
+    [InlineData("spiffe://a.example.evil", false)]
+    [InlineData("https://a.example", false)]
+    public void Candidate_CountsOnlyWhenItNamesTheTrustDomain(string uri, bool counts)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=candidate CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(TestCertificates.SubjectAltName([uri]));
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
+
+        var kept = SvidValidator.OfTrustDomain([ca], "a.example");
+
+        Assert.Equal(counts, kept is { Count: 1 });
+    }
 }
