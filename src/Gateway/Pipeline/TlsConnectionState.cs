@@ -49,7 +49,7 @@ internal sealed class TlsConnectionState(string mode)
             return;
         }
 
-        var leafBytes = leaf.GetRawCertData();
+        var leafBytes = leaf is X509Certificate2 leaf2 ? leaf2.RawDataMemory : leaf.GetRawCertData();
         var kept = new List<byte[]>(Math.Min(chain.ChainPolicy.ExtraStore.Count, MaxPresentedIntermediates));
         var bytes = 0;
         foreach (var certificate in chain.ChainPolicy.ExtraStore)
@@ -60,7 +60,7 @@ internal sealed class TlsConnectionState(string mode)
                 break;
             }
 
-            if (!raw.SequenceEqual(leafBytes))
+            if (!raw.SequenceEqual(leafBytes.Span))
             {
                 kept.Add(raw.ToArray());
                 bytes += raw.Length;

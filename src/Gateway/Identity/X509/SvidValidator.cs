@@ -253,6 +253,9 @@ internal sealed class SvidValidator(TimeProvider time)
         return kept;
     }
 
+    /// <summary>True when one of the CA's URI SANs is the trust domain's own SPIFFE id, <c>spiffe://td</c>; also written
+    /// <c>spiffe://td/</c> (.NET's <see cref="SubjectAlternativeNameBuilder"/> adds the slash, and the dev CA is made
+    /// with it).</summary>
     private static bool NamesTrustDomain(X509Certificate2 ca, string trustDomain)
     {
         try
@@ -264,25 +267,21 @@ internal sealed class SvidValidator(TimeProvider time)
                     continue;
                 }
 
-                var names = new AsnReader(ext.RawData, AsnEncodingRules.DER).ReadSequence();
-                while (names.HasData)
+                foreach (var uri in ReadUris(ext.RawData))
                 {
-                    if (!names.PeekTag().HasSameClassAndValue(UriTag))
+                    var rest = uri.AsSpan();
+                    if (rest.StartsWith("spiffe://", StringComparison.Ordinal))
                     {
-                        names.ReadEncodedValue();
-                        continue;
-                    }
+                        rest = rest["spiffe://".Length..];
+                        if (rest.EndsWith('/'))
+                        {
+                            rest = rest[..^1];
+                        }
 
-                    var uri = names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag);
-                    if (uri.EndsWith("://" + trustDomain + "/", StringComparison.Ordinal))
-                    {
-                        uri = uri[..^1]; // spiffe://td/ (some CAs, the gateway's dev CA among them, write the slash)
-                    }
-
-                    if (SpiffeId.TryParse(uri, out var id) && id.Path.Length == 0
-                        && string.Equals(id.TrustDomain, trustDomain, StringComparison.Ordinal))
-                    {
-                        return true;
+                        if (rest.SequenceEqual(trustDomain))
+                        {
+                            return true;
+                        }
                     }
                 }
             }
@@ -297,29 +296,28 @@ internal sealed class SvidValidator(TimeProvider time)
 
     /// <summary>The only URI of a GeneralNames value, or null when there are none or several.</summary>
     private static string? ReadSingleUri(byte[] extensionValue)
+        => ReadUris(extensionValue) is [var only] ? only : null;
+
+    /// <summary>The URIs of a GeneralNames value, in order; DNS names, IP addresses and the rest are skipped.</summary>
+    private static List<string> ReadUris(byte[] extensionValue)
     {
         var reader = new AsnReader(extensionValue, AsnEncodingRules.DER);
         var names = reader.ReadSequence();
         reader.ThrowIfNotEmpty();
-        string? uri = null;
+        var uris = new List<string>(1);
         while (names.HasData)
         {
-            var tag = names.PeekTag();
-            if (!tag.HasSameClassAndValue(UriTag))
+            if (names.PeekTag().HasSameClassAndValue(UriTag))
             {
-                names.ReadEncodedValue(); // DNS names, IP addresses, ...: allowed beside the one URI
-                continue;
+                uris.Add(names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag));
             }
-
-            if (uri is not null)
+            else
             {
-                return null;
+                names.ReadEncodedValue();
             }
-
-            uri = names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag);
         }
 
-        return uri;
+        return uris;
     }
 
     private static bool HasClientAuth(X509Extension ext)
