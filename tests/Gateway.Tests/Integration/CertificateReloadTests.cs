@@ -47,7 +47,8 @@ public sealed class CertificateReloadTests(ReloadingStrongIdentityFixture fixtur
 
         // A half-written or broken bundle is refused: the last good bundle keeps serving.
         await File.WriteAllTextAsync(F.ExampleBundleFile, "-----BEGIN CERTIFICATE-----\nnot base64\n");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await F.Gateway.WaitUntilAsync(async () => System.Text.RegularExpressions.Regex.IsMatch(await F.Gateway.MetricsAsync(),
+            @"gateway_trust_bundle_reload_total\{outcome=""failure""\} [1-9]"), "broken bundle refused", TimeSpan.FromSeconds(20));
         using var stillNew = F.Client(newSvid);
         using var after = await StrongIdentityFixture.GetAsync(stillNew, F.RequiredUrl("/payments/rotate-4"));
         Assert.Equal(200, (int)after.StatusCode);

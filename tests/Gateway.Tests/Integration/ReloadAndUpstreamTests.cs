@@ -22,7 +22,8 @@ public sealed class ReloadAndUpstreamTests : OneIssuerTests
 
         // A semantically bad file (valid YAML, invalid policy) is refused too.
         await File.WriteAllTextAsync(gw.PolicyFile, "version: 1\nrules:\n  - id: x\n    effect: maybe\n");
-        await Task.Delay(1500);
+        await gw.WaitUntilAsync(async () => (await gw.MetricsAsync()).Contains("gateway_policy_reload_total{outcome=\"failure\"} 2"),
+            "second reload failure counted");
         using (var r = await gw.GetAsync("/payments/1", Token()))
         {
             Assert.Equal(200, (int)r.StatusCode);
