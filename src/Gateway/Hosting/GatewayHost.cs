@@ -65,7 +65,7 @@ public static class GatewayHost
 
         var options = config.Options;
         var serverCertificates = options.Listen.Tls
-            .Select(t => new ServerCertificateSource(config.Resolve(t.CertificateFile), config.Resolve(t.KeyFile)))
+            .Select(t => new ServerCertificateSource(t.Url, config.Resolve(t.CertificateFile), config.Resolve(t.KeyFile)))
             .ToList();
         // Listen.Scheduling: inline runs each request on its socket's I/O thread (Program sets the matching socket
         // engine variable before the first socket is made); threadpool is ASP.NET Core's default hand-off.
@@ -140,9 +140,10 @@ public static class GatewayHost
         // itself sets to say "already added"; should it ever change, the middleware comes back as a no-op.
         ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         var tlsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tls");
+        var gatewayMetrics = app.Services.GetRequiredService<GatewayMetrics>();
         foreach (var source in serverCertificates)
         {
-            source.Logger = tlsLogger;
+            source.Attach(tlsLogger, gatewayMetrics);
         }
 
         var authenticator = app.Services.GetRequiredService<JwtAuthenticator>();

@@ -16,12 +16,16 @@ namespace Gateway.Hosting;
 /// </summary>
 internal sealed partial class ServerCertificateSource
 {
+    private readonly string _listener;
     private readonly string _certificateFile;
     private readonly string _keyFile;
     private Loaded _current;
+    private GatewayMetrics? _metrics;
 
-    public ServerCertificateSource(string certificateFile, string keyFile)
+    /// <param name="listener">The listener's URL, the metrics' label (never a file path).</param>
+    public ServerCertificateSource(string listener, string certificateFile, string keyFile)
     {
+        _listener = listener;
         _certificateFile = certificateFile;
         _keyFile = keyFile;
         _current = LoadWithChain(certificateFile, keyFile);
@@ -32,8 +36,19 @@ internal sealed partial class ServerCertificateSource
 
     public IReadOnlyList<string> Files { get; }
 
-    /// <summary>Set once the host's logging is built (the source exists before, for Kestrel's options).</summary>
-    public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>Called once the host's logging and metrics exist (the source exists before, for Kestrel's options).
+    /// Publishes the expiry of the certificate loaded at start.</summary>
+    public void Attach(ILogger logger, GatewayMetrics metrics)
+    {
+        Logger = logger;
+        _metrics = metrics;
+        PublishExpiry(Current);
+    }
+
+    private void PublishExpiry(X509Certificate2 certificate)
+        => _metrics?.ServerCertificateNotAfter.WithLabels(_listener).Set(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds());
 
     public X509Certificate2 Current => Volatile.Read(ref _current).Certificate;
 
@@ -79,10 +94,13 @@ internal sealed partial class ServerCertificateSource
             var next = LoadWithChain(_certificateFile, _keyFile);
             // The old certificate may still be in use by a handshake in flight: it is left to the GC, not disposed.
             Volatile.Write(ref _current, next);
+            _metrics?.ServerCertificateReloads.WithLabels(_listener, "success").Inc();
+            PublishExpiry(next.Certificate);
             Log.Reloaded(Logger, _certificateFile, next.Certificate.NotAfter);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidDataException or ArgumentException)
         {
+            _metrics?.ServerCertificateReloads.WithLabels(_listener, "failure").Inc();
             Log.ReloadFailed(Logger, _certificateFile, ex.Message);
         }
     }

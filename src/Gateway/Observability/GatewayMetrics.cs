@@ -62,6 +62,12 @@ public sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["outcome"] });
         ApiKeyStoreKeys = f.CreateGauge("gateway_api_key_store_keys", "Entries in the API key store snapshot serving requests (any status).");
         ApiKeyStoreRevision = f.CreateGauge("gateway_api_key_store_revision", "Revision of the API key store snapshot serving requests (0: none loaded).");
+        ServerCertificateReloads = f.CreateCounter("gateway_server_certificate_reload_total",
+            "HTTPS listener server certificate reloads by listener URL and outcome (success, failure).",
+            new CounterConfiguration { LabelNames = ["listener", "outcome"] });
+        ServerCertificateNotAfter = f.CreateGauge("gateway_server_certificate_not_after_timestamp_seconds",
+            "Expiry (Unix time) of the server certificate each HTTPS listener serves: alert well before it passes.",
+            new GaugeConfiguration { LabelNames = ["listener"] });
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), Counter.Child> _decisions = new();
@@ -102,4 +108,6 @@ public sealed class GatewayMetrics
     public Gauge TrustBundleRevision { get; }
     public Gauge ApiKeyStoreKeys { get; }
     public Gauge ApiKeyStoreRevision { get; }
+    public Counter ServerCertificateReloads { get; }
+    public Gauge ServerCertificateNotAfter { get; }
 }

@@ -86,9 +86,15 @@ public sealed class ServerCertificateReloadTests(ServerCertificateFixture fixtur
 
         await F.Gateway.WaitUntilAsync(async () => await ServerThumbprintAsync() == next.Thumbprint, "new server certificate", TimeSpan.FromSeconds(20));
 
+        var notAfter = new DateTimeOffset(next.NotAfter.ToUniversalTime()).ToUnixTimeSeconds();
+        await F.Gateway.WaitUntilAsync(async () => (await F.Gateway.MetricsAsync()).Contains(
+            $"gateway_server_certificate_not_after_timestamp_seconds{{listener=\"{F.RequiredUrl("")}\"}} {notAfter}"), "new expiry published");
+
         await File.WriteAllTextAsync(F.ServerCertificateFile, "garbage");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await F.Gateway.WaitUntilAsync(async () => System.Text.RegularExpressions.Regex.IsMatch(await F.Gateway.MetricsAsync(),
+            @"gateway_server_certificate_reload_total\{listener=""[^""]+"",outcome=""failure""\} [1-9]"), "broken file refused", TimeSpan.FromSeconds(20));
         Assert.Equal(next.Thumbprint, await ServerThumbprintAsync());
+        Assert.Contains($"gateway_server_certificate_not_after_timestamp_seconds{{listener=\"{F.RequiredUrl("")}\"}} {notAfter}", await F.Gateway.MetricsAsync());
     }
 
     [Fact]
