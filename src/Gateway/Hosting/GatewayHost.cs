@@ -140,6 +140,9 @@ public static class GatewayHost
         // itself sets to say "already added"; should it ever change, the middleware comes back as a no-op.
         ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         var tlsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Tls");
+        // The per-request hash loads libcrypto and checks it against known answers in its type initializer: at start,
+        // not on the first request.
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Identity.Sha256Fast).TypeHandle);
         var gatewayMetrics = app.Services.GetRequiredService<GatewayMetrics>();
         foreach (var source in serverCertificates)
         {

@@ -44,6 +44,11 @@ internal sealed partial class IssuerKeyManager : IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>Called with a new key set on the refresh task, before requests can see it: whatever the hot path
+    /// derives from a key set (validation parameters per key) is built there, not on the first request that uses it.
+    /// </summary>
+    public Action<IssuerKeySet>? Preparing { get; set; }
+
     /// <summary>The installed keys, or null while none were ever fetched (requests then fail closed).</summary>
     public IssuerKeySet? Current => _current;
 
@@ -91,6 +96,7 @@ internal sealed partial class IssuerKeyManager : IAsyncDisposable
                 throw new InvalidDataException("the key set holds no usable signature key");
             }
 
+            Preparing?.Invoke(set);
             _current = set;
             _metrics.KeyRefresh.WithLabels(_issuerName, "success").Inc();
             _metrics.KeysLoaded.WithLabels(_issuerName).Set(set.All.Length);

@@ -16,7 +16,9 @@ internal sealed class IssuerRuntime
     /// </summary>
     public const int MaxKeysWithoutKid = 3;
 
+    private readonly Lock _gate = new();
     private KeyParameters? _parameters;
+    private KeyParameters? _previous;
 
     public IssuerRuntime(IssuerOptions options, IssuerKeyManager keys)
     {
@@ -33,6 +35,11 @@ internal sealed class IssuerRuntime
         Keys = keys;
         EdDsaParameters = Base();
         EdDsaParameters.SignatureValidator = static (token, _) => new JsonWebToken(token);
+        keys.Preparing = set => For(set);
+        if (keys.Current is { } installed)
+        {
+            For(installed);
+        }
     }
 
     /// <summary>What the user wrote, to tell on reload whether this issuer changed.</summary>
@@ -65,6 +72,12 @@ internal sealed class IssuerRuntime
     public TokenValidationParameters? ParametersWithoutKid(IssuerKeySet keys, string alg)
         => For(keys).WithoutKid.TryGetValue(alg, out var c) ? c.Parameters : null;
 
+    /// <summary>Whether the validation parameters of this key set are built (they are built when the key manager
+    /// installs it, so a request never builds them; for tests).</summary>
+    internal bool IsPrepared(IssuerKeySet keys)
+        => (Volatile.Read(ref _parameters) is { } p && ReferenceEquals(p.Keys, keys))
+           || (Volatile.Read(ref _previous) is { } q && ReferenceEquals(q.Keys, keys));
+
     private KeyParameters For(IssuerKeySet keys)
     {
         var p = Volatile.Read(ref _parameters);
@@ -73,12 +86,26 @@ internal sealed class IssuerRuntime
             return p;
         }
 
-        p = new KeyParameters(this, keys);
-        Volatile.Write(ref _parameters, p);
-        return p;
+        // Requests that read the key set just before a refresh installed the next one still use it for a moment: the
+        // previous set's parameters are kept, so they are not rebuilt (on a request) while the new set is prepared.
+        var previous = Volatile.Read(ref _previous);
+        if (previous is not null && ReferenceEquals(previous.Keys, keys))
+        {
+            return previous;
+        }
+
+        var built = new KeyParameters(this, keys);
+        lock (_gate)
+        {
+            Volatile.Write(ref _previous, Volatile.Read(ref _parameters));
+            Volatile.Write(ref _parameters, built);
+        }
+
+        return built;
     }
 
-    /// <summary>Everything the hot path needs for one key set, built when the set is first used.</summary>
+    /// <summary>Everything the hot path needs for one key set, built when the key manager installs the set (and, should
+    /// a request ever see a set before that, on its first use).</summary>
     private sealed class KeyParameters
     {
         public KeyParameters(IssuerRuntime issuer, IssuerKeySet keys)
