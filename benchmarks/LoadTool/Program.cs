@@ -3,12 +3,25 @@ using LoadTool;
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help" || (args[0] == "run" && args.Contains("--help")))
 {
     Console.WriteLine(LoadToolApp.Usage);
+    Console.WriteLine();
+    Console.WriteLine(LoadTool.Identity.KeyGenerator.Usage);
     return args.Length == 0 ? LoadToolApp.ExitUsage : LoadToolApp.ExitOk;
+}
+
+if (args[0] == "keygen")
+{
+    if (args.Contains("--help"))
+    {
+        Console.WriteLine(LoadTool.Identity.KeyGenerator.Usage);
+        return LoadToolApp.ExitOk;
+    }
+
+    return LoadTool.Identity.KeyGenerator.Run(args[1..], Console.Out, Console.Error);
 }
 
 if (args[0] != "run")
 {
-    Console.Error.WriteLine($"loadtool: error: unknown command '{args[0]}' (the command is 'run'; see loadtool --help)");
+    Console.Error.WriteLine($"loadtool: error: unknown command '{args[0]}' (the commands are 'run' and 'keygen'; see loadtool --help)");
     return LoadToolApp.ExitUsage;
 }
 
