@@ -21,12 +21,28 @@ internal abstract class FileChangeWatcher : BackgroundService
 
     protected abstract Task OnChangedAsync(CancellationToken cancellationToken);
 
+    private readonly SemaphoreSlim _signal = new(0);
+    private List<FileSystemWatcher> _initialWatchers = [];
+    private IReadOnlyList<string>? _initialFiles;
+    private List<(DateTime, long)> _initialStamps = [];
+
+    /// <summary>Takes the first look at the files here, on the host's start, before any request is served: since .NET
+    /// 10 <see cref="ExecuteAsync"/> starts on a background thread, and a change made before its first look would be
+    /// taken for the starting state and never applied.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _initialFiles = WatchedFiles;
+        _initialWatchers = Watch(_initialFiles, _signal);
+        _initialStamps = Stamps(_initialFiles);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var signal = new SemaphoreSlim(0);
-        var watchers = new List<FileSystemWatcher>();
-        IReadOnlyList<string>? watched = null;
-        var stamps = new List<(DateTime, long)>();
+        var signal = _signal;
+        var watchers = _initialWatchers;
+        var watched = _initialFiles;
+        var stamps = _initialStamps;
         try
         {
             while (!stoppingToken.IsCancellationRequested)

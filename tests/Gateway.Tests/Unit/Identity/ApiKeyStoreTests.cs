@@ -183,8 +183,7 @@ public sealed class ApiKeyStoreTests : IDisposable
         await watcher.StartAsync(CancellationToken.None);
         try
         {
-            // The watcher takes its first look at the file on a background thread; change the file after that.
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // No pause: the watcher takes its first look in StartAsync, so a write right after it is a change.
             var json = System.Text.Json.Nodes.JsonNode.Parse(_file.Json)!;
             json["keys"]![0]!["revoked"] = ApiKeyTimestamp.Format(Now);
             ApiKeyStoreFile.WriteAtomically(_file.File, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));

@@ -202,7 +202,7 @@ public sealed class TrustBundleStoreTests : IDisposable
         await watcher.StartAsync(CancellationToken.None);
         try
         {
-            await Task.Delay(200); // let the watch start
+            // No pause: the watcher takes its first look in StartAsync, so a write right after it is a change.
             _folder.Write("a.pem", TestCertificates.ToPem(_oldRoot, _newRoot));
 
             var deadline = DateTime.UtcNow.AddSeconds(20);
