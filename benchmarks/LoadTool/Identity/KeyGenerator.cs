@@ -8,13 +8,13 @@ namespace LoadTool.Identity;
 
 /// <summary>
 /// The <c>keygen</c> verb: a fresh signing key as a private JWK (for <c>--sign-key</c>) and its public half as a JWKS
-/// (for the gateway's <c>JwksFile</c>), so a benchmark can load the gateway with tokens of any algorithm without other
-/// tools. The private file is created readable by its owner only.
+/// (for the gateway's <c>JwksFile</c>), so a benchmark can load the gateway with ES*, RS* or PS* tokens without other
+/// tools (not EdDSA: the tool does not sign with Ed25519). The private file is created readable by its owner only.
 /// </summary>
 internal static class KeyGenerator
 {
     public const string Usage = """
-        loadtool keygen --alg ALG --private FILE --jwks FILE [--kid ID]
+        loadtool keygen --alg ALG --private FILE --jwks FILE [--kid ID] [--rsa-bits 2048|3072|4096]
 
           --alg ES256|ES384|ES512|RS256|RS384|RS512|PS256|PS384|PS512
                                      the key's algorithm (EC P-256/P-384/P-521, or RSA 2048 bits; --rsa-bits to change)
@@ -148,6 +148,11 @@ internal static class KeyGenerator
 
     private static void WritePrivate(string path, Dictionary<string, string> jwk)
     {
+        if (File.Exists(path))
+        {
+            throw new CommandLineException($"--private '{path}' exists: a private key is never overwritten");
+        }
+
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

@@ -149,7 +149,7 @@ internal static class ApiKeyVerbs
         // The file is written before the key is shown: a key that was printed always exists.
         output.WriteLine(key.Key);
         error.WriteLine($"warning: API key {key.Id} for {owner} (routes {string.Join(",", routes)}, expires {ApiKeyTimestamp.Format(expires)}) "
-            + "is printed above once and cannot be shown again: store it in a secret manager now");
+            + "is printed once, on standard output, and cannot be shown again: store it in a secret manager now");
         return 0;
     }
 

@@ -14,8 +14,9 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
-        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        var named = args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h");
+        var verb = named ? args[0] : "run";
+        var rest = named ? args[1..] : args;
         try
         {
             var opts = CommandLine.Parse(verb is "policy" or "apikey" ? [] : rest); // policy and apikey verbs parse their own arguments
@@ -114,7 +115,7 @@ public static class Program
     {
         foreach (var d in config.Diagnostics)
         {
-            Console.Error.WriteLine(d.ToString());
+            Console.Error.WriteLine(Policy.PolicyToolContext.Relative(d.ToString()));
         }
 
         return !config.HasErrors;
@@ -128,7 +129,7 @@ public static class Program
         var errors = config.Diagnostics.Count(d => !d.IsWarning);
         var warnings = config.Diagnostics.Count - errors;
         Console.WriteLine(errors == 0
-            ? $"config OK: {config.ConfigFile} ({config.RouteIds.Count} routes, {config.Policy?.RuleCount ?? 0} rules, {warnings} warnings)"
+            ? $"config OK: {Policy.PolicyToolContext.Rel(config.ConfigFile)} ({config.RouteIds.Count} routes, {config.Policy?.RuleCount ?? 0} rules, {warnings} warnings)"
             : $"config INVALID: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}");
         return errors == 0 ? 0 : 1;
     }

@@ -86,7 +86,7 @@ public sealed class KeyGeneratorTests : IDisposable
         Assert.Contains("\"kid\":\"bench\"", before);
         var (code, _, err) = Keygen("--alg", "ES256", "--private", PathOf("key.json"), "--jwks", PathOf("jwks.json"));
         Assert.Equal(2, code);
-        Assert.Contains("key.json", err);
+        Assert.Contains("key.json' exists: a private key is never overwritten", err);
         Assert.Equal(before, File.ReadAllText(PathOf("key.json")));
     }
 

@@ -72,7 +72,8 @@ internal sealed class PolicyToolContext
 
     public static string Where(PolicyRule rule) => $"{Rel(rule.File)}:{rule.Line}:{rule.Column}";
 
-    private static string Relative(string diagnostic)
+    /// <summary>A diagnostic line with its file shown relative to the working directory when it lies under it.</summary>
+    internal static string Relative(string diagnostic)
     {
         var cwd = Environment.CurrentDirectory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         return diagnostic.StartsWith(cwd, StringComparison.Ordinal) ? diagnostic[cwd.Length..] : diagnostic;
