@@ -36,7 +36,8 @@ public static class Program
             Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // No watch of appsettings.json (the gateway's set-up too): it would need an inotify instance, and none is used.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = inline);
         builder.WebHost.ConfigureKestrel(k =>

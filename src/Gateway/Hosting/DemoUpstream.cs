@@ -13,7 +13,7 @@ public static class DemoUpstream
 {
     public static WebApplication Build(IPAddress address, int port, Action<HttpContext>? observe = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = GatewayHost.NoConfigWatch });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port));
         var app = builder.Build();

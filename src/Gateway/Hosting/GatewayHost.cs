@@ -21,6 +21,14 @@ namespace Gateway.Hosting;
 /// <summary>Wires the gateway: Kestrel listeners, the request pipeline in order, YARP, key managers, audit, metrics.</summary>
 public static class GatewayHost
 {
+    /// <summary>
+    /// ASP.NET Core's default builder watches <c>appsettings.json</c> for changes with an inotify instance. The gateway
+    /// reads no appsettings (its config file has its own watcher, which falls back to polling), and on a node whose
+    /// inotify instance limit is used up (a common default is 128 per user) that watch would throw while the host is
+    /// built: the gateway would not start at all.
+    /// </summary>
+    internal static readonly string[] NoConfigWatch = ["--hostBuilder:reloadConfigOnChange=false"];
+
     /// <summary>The TLS connection whose handshake is running in this flow: set when Kestrel configures the handshake,
     /// read by the client-certificate callback, which runs inside it.</summary>
     private static readonly AsyncLocal<TlsConnectionState?> HandshakeConnection = new();
@@ -37,6 +45,7 @@ public static class GatewayHost
         {
             ContentRootPath = config.ConfigDirectory,
             EnvironmentName = Environments.Production,
+            Args = NoConfigWatch,
         });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(config.Configuration);

@@ -117,7 +117,18 @@ internal abstract class FileChangeWatcher : BackgroundService
             w.Changed += onChange;
             w.Created += onChange;
             w.Renamed += (_, _) => signal.Release();
-            w.EnableRaisingEvents = true;
+            try
+            {
+                w.EnableRaisingEvents = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+            {
+                // No file events here (the inotify instance limit of a crowded node, a file system without them): the
+                // poll still notices every change, a few seconds later.
+                w.Dispose();
+                continue;
+            }
+
             watchers.Add(w);
         }
 
