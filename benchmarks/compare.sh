@@ -66,7 +66,9 @@ if [ -n "${AUDIT_SINK:-}" ]; then   # experiments only: e.g. AUDIT_SINK=none to 
   echo "== experiment: audit sink $AUDIT_SINK"
 fi
 $gateway validate --config "$work/gateway.json" >/dev/null
-$gateway token --config "$work/gateway.json" --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read > "$work/probe.token"
+# The probe token is also wrk's, at the end of the run (25+ minutes with the defaults): it must outlive the run. The
+# bench issuer accepts at most one hour (MaxTokenLifetime).
+$gateway token --config "$work/gateway.json" --sub spiffe://demo.local/ns/load/sa/probe --claim scope=orders.read --ttl 59m > "$work/probe.token"
 
 $pin_upstream dotnet benchmarks/BareYarp/bin/Release/net10.0/bareyarp.dll upstream --listen 127.0.0.1:$up_port --scheduling "$scheduling" & pids+=($!)
 $bareyarp proxy --config "$work/gateway.json" --listen 127.0.0.1:$yarp_port --scheduling "$scheduling" & pids+=($!)
@@ -168,8 +170,12 @@ if [ "${WRK:-1}" = 1 ] && command -v wrk >/dev/null; then
   echo "== wrk cross-check (closed loop, $conc connections, one token)"
   for t in yarp:$yarp_port gateway:$gw_port; do
     name=${t%%:*}; port=${t##*:}
-    r=$($wrk -t1 -c"$conc" -d"$duration" -H "Authorization: Bearer $(cat "$work/probe.token")" "http://127.0.0.1:$port/orders/42" | awk '/Requests\/sec/ {print $2}')
-    echo "wrk $name rps $r (loadtool saturation-warm: $(rps "$out/saturation-warm" "$name"))" | tee -a "$out/wrk.txt"
+    w=$($wrk -t1 -c"$conc" -d"$duration" -H "Authorization: Bearer $(cat "$work/probe.token")" "http://127.0.0.1:$port/orders/42")
+    r=$(awk '/Requests\/sec/ {print $2}' <<< "$w")
+    # wrk counts every response in its rate: refusals (an expired probe token, say) would make it a different figure.
+    bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<< "$w")
+    note=""; [ -n "$bad" ] && note=" INVALID: $bad responses were not 2xx"
+    echo "wrk $name rps $r (loadtool saturation-warm: $(rps "$out/saturation-warm" "$name"))$note" | tee -a "$out/wrk.txt"
   done
 fi
 

@@ -56,6 +56,11 @@ internal sealed class JwtAuthenticator
             return ValueTask.FromResult(new AuthResult(cached, AuthFailure.None, cached!.IssuerName, cached.TokenHash));
         }
 
+        if (_cache.TryGetExpired(hash, out var expiredIssuer, out var expiredHash))
+        {
+            return ValueTask.FromResult(AuthResult.Fail(AuthFailure.TokenExpired, expiredIssuer, expiredHash));
+        }
+
         return ValidateAsync(token.ToString(), hash);
     }
 
@@ -177,6 +182,12 @@ internal sealed class JwtAuthenticator
         var failure = CheckClaims(jwt, issuer, out var identity, shortHash);
         if (failure != AuthFailure.None)
         {
+            if (failure == AuthFailure.TokenExpired)
+            {
+                // Verified, and expired for good: the same token again is refused without another signature check.
+                _cache.AddExpired(hash, issuer.Name, shortHash);
+            }
+
             return AuthResult.Fail(failure, issuer.Name, shortHash);
         }
 

@@ -8,6 +8,14 @@ namespace Gateway.Identity;
 /// expired and the exact key that verified it is still in its issuer's key set; it is dropped otherwise. When full, new
 /// entries are not added (a periodic sweep removes expired entries), so an attacker with many valid tokens cannot
 /// evict others — they only pay full validation.
+/// <para>
+/// It also remembers tokens that were verified (a good signature from a trusted key) and found expired: a workload
+/// whose token refresh broke keeps sending the same expired token, and each of those requests would otherwise pay a
+/// whole signature check to be refused. Expired stays expired, so such a token is refused from this list with the same
+/// reason, issuer and hash. Only verified tokens enter it: a forged token, expired or not, is verified every time and
+/// reads <c>invalid_signature</c>. At most <see cref="MaxExpired"/> entries; when full the list starts over (an
+/// attacker holding many real expired tokens only makes the gateway verify them again).
+/// </para>
 /// </summary>
 internal sealed class TokenCache : IDisposable
 {
@@ -19,7 +27,13 @@ internal sealed class TokenCache : IDisposable
     private readonly Prometheus.Counter.Child _hit;
     private readonly Prometheus.Counter.Child _miss;
     private readonly Prometheus.Counter.Child _full;
+    private readonly Prometheus.Counter.Child _expiredHit;
+    private readonly ConcurrentDictionary<TokenHash, ExpiredEntry> _expired = new();
     private int _count;
+    private int _expiredCount;
+
+    /// <summary>Most verified-and-expired tokens remembered at once (the list is a few hundred kilobytes when full).</summary>
+    public const int MaxExpired = 4096;
 
     public TokenCache(int maxEntries, TimeProvider time, GatewayMetrics metrics)
     {
@@ -29,6 +43,7 @@ internal sealed class TokenCache : IDisposable
         _hit = metrics.TokenCache.WithLabels("hit");
         _miss = metrics.TokenCache.WithLabels("miss");
         _full = metrics.TokenCache.WithLabels("full");
+        _expiredHit = metrics.TokenCache.WithLabels("expired");
         if (maxEntries > 0)
         {
             _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
@@ -77,12 +92,62 @@ internal sealed class TokenCache : IDisposable
         }
     }
 
-    /// <summary>Drops every entry.</summary>
+    /// <summary>Whether this token was verified before and found expired (a miss of the cache proper, answered here).
+    /// </summary>
+    public bool TryGetExpired(TokenHash hash, out string issuerName, out string tokenHash)
+    {
+        if (_max == 0 || Volatile.Read(ref _expiredCount) == 0 || !_expired.TryGetValue(hash, out var e))
+        {
+            issuerName = tokenHash = "";
+            return false;
+        }
+
+        _expiredHit.Inc();
+        (issuerName, tokenHash) = (e.IssuerName, e.TokenHash);
+        return true;
+    }
+
+    /// <summary>Remembers a token whose signature verified and which has expired.</summary>
+    public void AddExpired(TokenHash hash, string issuerName, string tokenHash)
+    {
+        if (_max == 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _expiredCount) >= MaxExpired)
+        {
+            ClearExpired();
+        }
+
+        if (_expired.TryAdd(hash, new ExpiredEntry(issuerName, tokenHash)))
+        {
+            Interlocked.Increment(ref _expiredCount);
+        }
+    }
+
+    /// <summary>Tokens remembered as expired.</summary>
+    public int ExpiredCount => Volatile.Read(ref _expiredCount);
+
+    /// <summary>Drops every entry, the expired tokens' too (issuers changed: names and skews may differ).</summary>
     public void Clear()
     {
         foreach (var hash in _entries.Keys)
         {
             Remove(hash);
+        }
+
+        ClearExpired();
+    }
+
+    private void ClearExpired()
+    {
+        foreach (var hash in _expired.Keys)
+        {
+            if (_expired.TryRemove(hash, out _))
+            {
+                Interlocked.Decrement(ref _expiredCount);
+            }
         }
     }
 
@@ -110,4 +175,6 @@ internal sealed class TokenCache : IDisposable
     public void Dispose() => _sweeper?.Dispose();
 
     private sealed record Entry(WorkloadIdentity Identity, IssuerKeyManager Keys, string? KeyId, string Fingerprint);
+
+    private sealed record ExpiredEntry(string IssuerName, string TokenHash);
 }
