@@ -36,7 +36,7 @@ public sealed class GatewayMetrics
             new CounterConfiguration { LabelNames = ["issuer", "outcome"] });
         KeysLoaded = f.CreateGauge("gateway_issuer_keys", "Verification keys currently installed per issuer.",
             new GaugeConfiguration { LabelNames = ["issuer"] });
-        TokenCache = f.CreateCounter("gateway_token_cache_total", "Validated-token cache lookups by result (hit, miss, full).",
+        TokenCache = f.CreateCounter("gateway_token_cache_total", "Validated-token cache lookups by result (hit, miss, full; expired: a miss refused from the list of verified expired tokens).",
             new CounterConfiguration { LabelNames = ["result"] });
         TokenCacheEntries = f.CreateGauge("gateway_token_cache_entries", "Entries in the validated-token cache.");
         PolicyReloads = f.CreateCounter("gateway_policy_reload_total", "Policy reloads by outcome (success, failure).",
