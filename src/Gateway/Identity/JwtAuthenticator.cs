@@ -56,9 +56,19 @@ internal sealed class JwtAuthenticator
             return ValueTask.FromResult(new AuthResult(cached, AuthFailure.None, cached!.IssuerName, cached.TokenHash));
         }
 
-        if (_cache.TryGetExpired(hash, out var expiredIssuer, out var expiredHash))
+        if (_cache.TryGetExpired(hash, out var expired))
         {
-            return ValueTask.FromResult(AuthResult.Fail(AuthFailure.TokenExpired, expiredIssuer, expiredHash));
+            // Answered from the list only while it still holds: the issuer that verified the token is still the one
+            // configured (a reload may have changed its skew or name) and the clock is still past exp + skew (it may
+            // have been stepped back). Otherwise the token is validated in full again.
+            if (_issuers.TryGetValue(expired.Issuer.Issuer, out var current) && ReferenceEquals(current, expired.Issuer)
+                && _time.GetUtcNow() > expired.Expires + current.ClockSkew)
+            {
+                _cache.ExpiredAnswered();
+                return ValueTask.FromResult(AuthResult.Fail(AuthFailure.TokenExpired, current.Name, expired.TokenHash));
+            }
+
+            _cache.ForgetExpired(hash);
         }
 
         return ValidateAsync(token.ToString(), hash);
@@ -182,10 +192,11 @@ internal sealed class JwtAuthenticator
         var failure = CheckClaims(jwt, issuer, out var identity, shortHash);
         if (failure != AuthFailure.None)
         {
-            if (failure == AuthFailure.TokenExpired)
+            if (failure == AuthFailure.TokenExpired && jwt.TryGetPayloadValue<long>("exp", out var expSeconds))
             {
                 // Verified, and expired for good: the same token again is refused without another signature check.
-                _cache.AddExpired(hash, issuer.Name, shortHash);
+                _cache.AddExpired(hash, new TokenCache.ExpiredToken(issuer,
+                    DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expSeconds, 0, 253402300799)), shortHash));
             }
 
             return AuthResult.Fail(failure, issuer.Name, shortHash);

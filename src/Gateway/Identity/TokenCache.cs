@@ -28,7 +28,7 @@ internal sealed class TokenCache : IDisposable
     private readonly Prometheus.Counter.Child _miss;
     private readonly Prometheus.Counter.Child _full;
     private readonly Prometheus.Counter.Child _expiredHit;
-    private readonly ConcurrentDictionary<TokenHash, ExpiredEntry> _expired = new();
+    private readonly ConcurrentDictionary<TokenHash, ExpiredToken> _expired = new();
     private int _count;
     private int _expiredCount;
 
@@ -92,23 +92,28 @@ internal sealed class TokenCache : IDisposable
         }
     }
 
-    /// <summary>Whether this token was verified before and found expired (a miss of the cache proper, answered here).
-    /// </summary>
-    public bool TryGetExpired(TokenHash hash, out string issuerName, out string tokenHash)
+    /// <summary>The entry of a token verified before and found expired, if there is one. The caller checks that it
+    /// still holds (same issuer instance, still past <c>exp</c> + skew: the clock may have been stepped back) and then
+    /// calls <see cref="ExpiredAnswered"/>, or <see cref="ForgetExpired"/>.</summary>
+    public bool TryGetExpired(TokenHash hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExpiredToken? entry)
     {
-        if (_max == 0 || Volatile.Read(ref _expiredCount) == 0 || !_expired.TryGetValue(hash, out var e))
-        {
-            issuerName = tokenHash = "";
-            return false;
-        }
+        entry = null;
+        return _max != 0 && Volatile.Read(ref _expiredCount) != 0 && _expired.TryGetValue(hash, out entry);
+    }
 
-        _expiredHit.Inc();
-        (issuerName, tokenHash) = (e.IssuerName, e.TokenHash);
-        return true;
+    /// <summary>Counts a refusal answered from the list.</summary>
+    public void ExpiredAnswered() => _expiredHit.Inc();
+
+    public void ForgetExpired(TokenHash hash)
+    {
+        if (_expired.TryRemove(hash, out _))
+        {
+            Interlocked.Decrement(ref _expiredCount);
+        }
     }
 
     /// <summary>Remembers a token whose signature verified and which has expired.</summary>
-    public void AddExpired(TokenHash hash, string issuerName, string tokenHash)
+    public void AddExpired(TokenHash hash, ExpiredToken entry)
     {
         if (_max == 0)
         {
@@ -120,7 +125,7 @@ internal sealed class TokenCache : IDisposable
             ClearExpired();
         }
 
-        if (_expired.TryAdd(hash, new ExpiredEntry(issuerName, tokenHash)))
+        if (_expired.TryAdd(hash, entry))
         {
             Interlocked.Increment(ref _expiredCount);
         }
@@ -176,5 +181,7 @@ internal sealed class TokenCache : IDisposable
 
     private sealed record Entry(WorkloadIdentity Identity, IssuerKeyManager Keys, string? KeyId, string Fingerprint);
 
-    private sealed record ExpiredEntry(string IssuerName, string TokenHash);
+    /// <summary>A verified token's issuer (the instance that verified it: a reload makes a new one), its expiry and its
+    /// short hash for the audit record.</summary>
+    public sealed record ExpiredToken(IssuerRuntime Issuer, DateTimeOffset Expires, string TokenHash);
 }

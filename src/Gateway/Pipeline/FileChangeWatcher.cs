@@ -37,8 +37,30 @@ internal abstract class FileChangeWatcher : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>The first watchers, when <see cref="ExecuteAsync"/> never ran to take them over (a start that was
+    /// cancelled): each holds an inotify instance.</summary>
+    public override void Dispose()
+    {
+        if (Interlocked.Exchange(ref _handedOver, 1) == 0)
+        {
+            foreach (var w in _initialWatchers)
+            {
+                w.Dispose();
+            }
+        }
+
+        base.Dispose();
+    }
+
+    private int _handedOver;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (Interlocked.Exchange(ref _handedOver, 1) == 1)
+        {
+            return; // disposed before it ran
+        }
+
         var signal = _signal;
         var watchers = _initialWatchers;
         var watched = _initialFiles;

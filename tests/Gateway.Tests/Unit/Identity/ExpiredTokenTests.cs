@@ -45,11 +45,19 @@ public sealed class ExpiredTokenTests : IAsyncDisposable
         _forger.Dispose();
     }
 
-    private async Task<(JwtAuthenticator Authenticator, TokenCache Cache)> AuthenticatorAsync(int maxEntries = 1000)
+    private async Task<(JwtAuthenticator Authenticator, TokenCache Cache)> AuthenticatorAsync(int maxEntries = 1000, TimeProvider? time = null)
     {
         Assert.True(await _keys.RefreshAsync(CancellationToken.None));
-        var cache = new TokenCache(maxEntries, _time, _metrics);
-        return (new JwtAuthenticator([new IssuerRuntime(_options, _keys)], cache, _time, 8192), cache);
+        var cache = new TokenCache(maxEntries, time ?? _time, _metrics);
+        return (new JwtAuthenticator([new IssuerRuntime(_options, _keys)], cache, time ?? _time, 8192), cache);
+    }
+
+    /// <summary>A wall clock that can be stepped back, as NTP or a VM resume may do (FakeTimeProvider cannot).</summary>
+    private sealed class SteppedClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private string Token(DateTimeOffset exp, ECDsa? signer = null)
@@ -143,22 +151,62 @@ public sealed class ExpiredTokenTests : IAsyncDisposable
     }
 
     [Fact]
-    public void List_Full_StartsOver()
+    public async Task ClockSteppedBack_TokenValidAgain_VerifiedAndAccepted()
     {
-        using var cache = new TokenCache(10, _time, _metrics);
+        var clock = new SteppedClock(Now);
+        var (authenticator, cache) = await AuthenticatorAsync(time: clock);
+        var token = Token(Now.AddMinutes(5));
+        clock.Now = Now.AddHours(1); // a clock step forward (VM resume, NTP)
+        Assert.Equal(AuthFailure.TokenExpired, (await authenticator.AuthenticateAsync(token)).Failure);
+        Assert.Equal(1, cache.ExpiredCount);
+
+        clock.Now = Now; // and back
+
+        var result = await authenticator.AuthenticateAsync(token);
+        Assert.True(result.Succeeded, result.Failure.ToString());
+        Assert.Equal(0, cache.ExpiredCount);
+        Assert.Equal(0, Counter("expired"));
+    }
+
+    [Fact]
+    public async Task EntryFromAReplacedIssuer_NotAnswered_TokenValidatedUnderTheNewOne()
+    {
+        // A validation that began before a reload may add its entry after the reload cleared the list: it names the
+        // old issuer instance, whose skew may be shorter than the new one's.
+        var (authenticator, cache) = await AuthenticatorAsync();
+        var old = authenticator.Issuers.Single();
+        var token = Token(Now.AddMinutes(-2));
+        authenticator.ReplaceIssuers([new IssuerRuntime(new IssuerOptions
+        {
+            Name = "test", Issuer = Issuer, Audiences = ["gateway"], TrustDomains = ["example.org"], ClockSkew = TimeSpan.FromMinutes(5),
+        }, _keys)]);
+        cache.AddExpired(TokenHash.Compute(token), new TokenCache.ExpiredToken(old, Now.AddMinutes(-2), "stale"));
+
+        var result = await authenticator.AuthenticateAsync(token);
+
+        Assert.True(result.Succeeded, result.Failure.ToString()); // within the new 5-minute skew
+        Assert.Equal(0, cache.ExpiredCount);
+        Assert.Equal(0, Counter("expired"));
+    }
+
+    [Fact]
+    public async Task List_Full_StartsOver()
+    {
+        var (authenticator, cache) = await AuthenticatorAsync();
+        var issuer = authenticator.Issuers.Single();
         for (var i = 0; i < TokenCache.MaxExpired; i++)
         {
-            cache.AddExpired(TokenHash.Compute($"token-{i}"), "test", $"h{i}");
+            cache.AddExpired(TokenHash.Compute($"token-{i}"), new TokenCache.ExpiredToken(issuer, Now, $"h{i}"));
         }
 
         Assert.Equal(TokenCache.MaxExpired, cache.ExpiredCount);
-        Assert.True(cache.TryGetExpired(TokenHash.Compute("token-0"), out _, out _));
+        Assert.True(cache.TryGetExpired(TokenHash.Compute("token-0"), out _));
 
-        cache.AddExpired(TokenHash.Compute("one-more"), "test", "h");
+        cache.AddExpired(TokenHash.Compute("one-more"), new TokenCache.ExpiredToken(issuer, Now, "h"));
 
         Assert.Equal(1, cache.ExpiredCount);
-        Assert.False(cache.TryGetExpired(TokenHash.Compute("token-0"), out _, out _));
-        Assert.True(cache.TryGetExpired(TokenHash.Compute("one-more"), out var issuer, out var hash));
-        Assert.Equal(("test", "h"), (issuer, hash));
+        Assert.False(cache.TryGetExpired(TokenHash.Compute("token-0"), out _));
+        Assert.True(cache.TryGetExpired(TokenHash.Compute("one-more"), out var entry));
+        Assert.Equal("h", entry.TokenHash);
     }
 }
