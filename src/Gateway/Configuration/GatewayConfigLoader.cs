@@ -29,6 +29,7 @@ public static class GatewayConfigLoader
             return Empty(full, dir, diags);
         }
 
+        Pipeline.FileStamps.BeforeRead(full);
         locator = JsonLocator.Load(full, out var syntax);
         if (syntax is not null)
         {
@@ -186,6 +187,11 @@ public static class GatewayConfigLoader
 
             if (policyFiles.Count == options.Policies.Count)
             {
+                foreach (var f in policyFiles)
+                {
+                    Pipeline.FileStamps.BeforeRead(f);
+                }
+
                 var result = PolicyLoader.LoadFiles(policyFiles, revision: 1, knownRouteIds: routeIds);
                 foreach (var d in result.Diagnostics)
                 {

@@ -72,6 +72,8 @@ internal sealed partial class ServerCertificateSource
     /// built offline.</summary>
     private static Loaded LoadWithChain(string certificateFile, string keyFile)
     {
+        FileStamps.BeforeRead(certificateFile);
+        FileStamps.BeforeRead(keyFile);
         var certificate = Load(certificateFile, keyFile);
         var all = new X509Certificate2Collection();
         all.ImportFromPemFile(certificateFile);

@@ -26,14 +26,15 @@ internal abstract class FileChangeWatcher : BackgroundService
     private IReadOnlyList<string>? _initialFiles;
     private List<(DateTime, long)> _initialStamps = [];
 
-    /// <summary>Takes the first look at the files here, on the host's start, before any request is served: since .NET
-    /// 10 <see cref="ExecuteAsync"/> starts on a background thread, and a change made before its first look would be
-    /// taken for the starting state and never applied.</summary>
+    /// <summary>Starts the watch here, on the host's start, before any request is served (since .NET 10
+    /// <see cref="ExecuteAsync"/> starts on a background thread), from the files' stamps as they were when last read
+    /// (<see cref="FileStamps"/>): a change made since, before the watch began, is applied like any other.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _initialFiles = WatchedFiles;
         _initialWatchers = Watch(_initialFiles, _signal);
-        _initialStamps = Stamps(_initialFiles);
+        // What the files looked like when they were read, not now: a change since then is a change.
+        _initialStamps = [.. _initialFiles.Select(FileStamps.AtLastRead)];
         return base.StartAsync(cancellationToken);
     }
 
@@ -79,7 +80,8 @@ internal abstract class FileChangeWatcher : BackgroundService
 
                     watchers = Watch(files, signal);
                     watched = files;
-                    stamps = Stamps(files);
+                    // A new list comes from a reload that just read these files: start from what it read.
+                    stamps = [.. files.Select(FileStamps.AtLastRead)];
                 }
 
                 var changed = await signal.WaitAsync(Poll, stoppingToken).ConfigureAwait(false);
@@ -157,15 +159,5 @@ internal abstract class FileChangeWatcher : BackgroundService
         return watchers;
     }
 
-    private static List<(DateTime, long)> Stamps(IReadOnlyList<string> files)
-    {
-        var list = new List<(DateTime, long)>(files.Count);
-        foreach (var f in files)
-        {
-            var info = new FileInfo(f);
-            list.Add(info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1));
-        }
-
-        return list;
-    }
+    private static List<(DateTime, long)> Stamps(IReadOnlyList<string> files) => [.. files.Select(FileStamps.Of)];
 }

@@ -42,6 +42,7 @@ internal static class ApiKeyStoreLoader
                 return Fail(full, $"API key store file is larger than {MaxFileBytes} bytes");
             }
 
+            Pipeline.FileStamps.BeforeRead(full);
             bytes = File.ReadAllBytes(full);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

@@ -171,6 +171,7 @@ internal static class TrustBundleLoader
                 return null;
             }
 
+            Pipeline.FileStamps.BeforeRead(fullPath);
             text = File.ReadAllText(fullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

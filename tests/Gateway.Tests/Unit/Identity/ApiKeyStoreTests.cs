@@ -173,20 +173,31 @@ public sealed class ApiKeyStoreTests : IDisposable
         Assert.Null(ApiKeyStore.ResolveFile(new ApiKeyOptions { StoreFile = " " }, dir));
     }
 
-    [Fact]
-    public async Task Watcher_FileReplaced_Reloads()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // revoked while the gateway was starting: after the store read the file, before the watch began
+    public async Task Watcher_FileReplaced_Reloads(bool beforeTheWatchStarts)
     {
         var key = _file.Add();
         _file.Write();
         var store = NewStore(_file.File);
         using var watcher = new ApiKeyStoreWatcher(store);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(_file.Json)!;
+        json["keys"]![0]!["revoked"] = ApiKeyTimestamp.Format(Now);
+        var revoked = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+        if (beforeTheWatchStarts)
+        {
+            ApiKeyStoreFile.WriteAtomically(_file.File, revoked);
+        }
+
         await watcher.StartAsync(CancellationToken.None);
         try
         {
-            // No pause: the watcher takes its first look in StartAsync, so a write right after it is a change.
-            var json = System.Text.Json.Nodes.JsonNode.Parse(_file.Json)!;
-            json["keys"]![0]!["revoked"] = ApiKeyTimestamp.Format(Now);
-            ApiKeyStoreFile.WriteAtomically(_file.File, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
+            // No pause: the watch starts in StartAsync, so a write right after it is a change.
+            if (!beforeTheWatchStarts)
+            {
+                ApiKeyStoreFile.WriteAtomically(_file.File, revoked);
+            }
 
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (store.Current!.Revision == 1 && DateTime.UtcNow < deadline)

@@ -193,17 +193,27 @@ public sealed class TrustBundleStoreTests : IDisposable
         Assert.Equal(2, b.Roots.Count);
     }
 
-    [Fact]
-    public async Task Watcher_BundleFileRewritten_Reloads()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // rotated while the gateway was starting: after the loader read the file, before the watch began
+    public async Task Watcher_BundleFileRewritten_Reloads(bool beforeTheWatchStarts)
     {
         _folder.Write("a.pem", TestCertificates.ToPem(_oldRoot));
         var store = Store();
         using var watcher = new TrustBundleWatcher(store);
+        if (beforeTheWatchStarts)
+        {
+            _folder.Write("a.pem", TestCertificates.ToPem(_oldRoot, _newRoot));
+        }
+
         await watcher.StartAsync(CancellationToken.None);
         try
         {
-            // No pause: the watcher takes its first look in StartAsync, so a write right after it is a change.
-            _folder.Write("a.pem", TestCertificates.ToPem(_oldRoot, _newRoot));
+            // No pause: the watch starts in StartAsync, so a write right after it is a change.
+            if (!beforeTheWatchStarts)
+            {
+                _folder.Write("a.pem", TestCertificates.ToPem(_oldRoot, _newRoot));
+            }
 
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (store.Current.Revision == 1 && DateTime.UtcNow < deadline)
