@@ -32,7 +32,7 @@ internal sealed class TokenCache : IDisposable
     private int _count;
     private int _expiredCount;
 
-    /// <summary>Most verified-and-expired tokens remembered at once (the list is a few hundred kilobytes when full).</summary>
+    /// <summary>Most verified-and-expired tokens remembered at once (under a megabyte when full).</summary>
     public const int MaxExpired = 4096;
 
     public TokenCache(int maxEntries, TimeProvider time, GatewayMetrics metrics)
