@@ -137,13 +137,13 @@ internal static class KeyGenerator
         return (priv, pub);
     }
 
-    /// <summary>RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace.</summary>
+    /// <summary>The RFC 7638 thumbprint, as Microsoft.IdentityModel computes it.</summary>
     private static string Thumbprint(Dictionary<string, string> pub)
     {
-        var json = pub["kty"] == "EC"
-            ? $$"""{"crv":"{{pub["crv"]}}","kty":"EC","x":"{{pub["x"]}}","y":"{{pub["y"]}}"}"""
-            : $$"""{"e":"{{pub["e"]}}","kty":"RSA","n":"{{pub["n"]}}"}""";
-        return Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)));
+        var jwk = pub["kty"] == "EC"
+            ? new JsonWebKey { Kty = "EC", Crv = pub["crv"], X = pub["x"], Y = pub["y"] }
+            : new JsonWebKey { Kty = "RSA", N = pub["n"], E = pub["e"] };
+        return Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
     }
 
     private static void WritePrivate(string path, Dictionary<string, string> jwk)

@@ -187,11 +187,7 @@ public static class GatewayConfigLoader
 
             if (policyFiles.Count == options.Policies.Count)
             {
-                foreach (var f in policyFiles)
-                {
-                    Pipeline.FileStamps.BeforeRead(f);
-                }
-
+                Pipeline.FileStamps.BeforeRead(policyFiles);
                 var result = PolicyLoader.LoadFiles(policyFiles, revision: 1, knownRouteIds: routeIds);
                 foreach (var d in result.Diagnostics)
                 {

@@ -189,14 +189,13 @@ internal sealed class JwtAuthenticator
             return AuthResult.Fail(AuthFailure.InvalidSignature, issuer.Name, shortHash);
         }
 
-        var failure = CheckClaims(jwt, issuer, out var identity, shortHash);
+        var failure = CheckClaims(jwt, issuer, out var identity, out var expires, shortHash);
         if (failure != AuthFailure.None)
         {
-            if (failure == AuthFailure.TokenExpired && jwt.TryGetPayloadValue<long>("exp", out var expSeconds))
+            if (failure == AuthFailure.TokenExpired)
             {
                 // Verified, and expired for good: the same token again is refused without another signature check.
-                _cache.AddExpired(hash, new TokenCache.ExpiredToken(issuer,
-                    DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expSeconds, 0, 253402300799)), shortHash));
+                _cache.AddExpired(hash, new TokenCache.ExpiredToken(issuer, expires, shortHash));
             }
 
             return AuthResult.Fail(failure, issuer.Name, shortHash);
@@ -206,25 +205,29 @@ internal sealed class JwtAuthenticator
         return new AuthResult(identity, AuthFailure.None, issuer.Name, shortHash);
     }
 
-    private AuthFailure CheckClaims(JsonWebToken jwt, IssuerRuntime issuer, out WorkloadIdentity? identity, string shortHash)
+    /// <summary>A NumericDate claim as a time, clamped to what <see cref="DateTimeOffset"/> holds (year 9999).</summary>
+    private static DateTimeOffset FromUnixSeconds(long seconds) => DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799));
+
+    /// <param name="expires">The token's <c>exp</c> (default when it has none).</param>
+    private AuthFailure CheckClaims(JsonWebToken jwt, IssuerRuntime issuer, out WorkloadIdentity? identity, out DateTimeOffset expires,
+        string shortHash)
     {
         identity = null;
+        expires = default;
         var now = _time.GetUtcNow();
         if (!jwt.TryGetPayloadValue<long>("exp", out var expSeconds))
         {
             return AuthFailure.MissingRequiredClaim;
         }
 
-        var exp = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(expSeconds, 0, 253402300799));
+        var exp = expires = FromUnixSeconds(expSeconds);
         if (now > exp + issuer.ClockSkew)
         {
             return AuthFailure.TokenExpired;
         }
 
-        DateTimeOffset? nbf = jwt.TryGetPayloadValue<long>("nbf", out var nbfSeconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(nbfSeconds, 0, 253402300799)) : null;
-        DateTimeOffset? iat = jwt.TryGetPayloadValue<long>("iat", out var iatSeconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(iatSeconds, 0, 253402300799)) : null;
+        DateTimeOffset? nbf = jwt.TryGetPayloadValue<long>("nbf", out var nbfSeconds) ? FromUnixSeconds(nbfSeconds) : null;
+        DateTimeOffset? iat = jwt.TryGetPayloadValue<long>("iat", out var iatSeconds) ? FromUnixSeconds(iatSeconds) : null;
         if ((nbf is not null && now + issuer.ClockSkew < nbf) || (iat is not null && now + issuer.ClockSkew < iat))
         {
             return AuthFailure.TokenNotYetValid;

@@ -36,6 +36,15 @@ internal static class FileStamps
         }
     }
 
+    /// <summary><see cref="BeforeRead(string)"/> for each of a set of files read together (the policy files).</summary>
+    public static void BeforeRead(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            BeforeRead(path);
+        }
+    }
+
     /// <summary>The stamp recorded before the file's last read, or its stamp now if it was never read.</summary>
     public static (DateTime, long) AtLastRead(string path)
         => Full(path) is { } full && LastRead.TryGetValue(full, out var stamp) ? stamp : Of(path);

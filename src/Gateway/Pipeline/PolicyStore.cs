@@ -58,11 +58,7 @@ internal sealed partial class PolicyStore
     {
         lock (_reloadLock)
         {
-            foreach (var f in _files)
-            {
-                FileStamps.BeforeRead(f);
-            }
-
+            FileStamps.BeforeRead(_files);
             var result = PolicyLoader.LoadFiles(_files, _revision + 1, _routeIds);
             var guard = result.Policy is null ? [] : ObligationGuard.Check(result.Policy, _options);
             foreach (var (rule, message) in guard)
